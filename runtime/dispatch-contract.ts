@@ -1,0 +1,20 @@
+import type { CallContext } from "./call.js";
+import type { MethodDescriptor, ServiceDescriptor } from "./descriptor.js";
+
+/** A registered method, found by its wire name `<Service>.<method>`. */
+export interface RegisteredMethod {
+  readonly service: ServiceDescriptor;
+  readonly method: MethodDescriptor;
+  /** Calls the user's handler with the arguments and the context; always returns a promise. */
+  invoke(args: readonly unknown[], context: CallContext): Promise<unknown>;
+}
+
+/**
+ * The server's table of services, shared by every protocol the server speaks
+ * (binary frames and RESP), so that a method behaves the same whichever way it is called.
+ */
+export interface MethodTable {
+  lookup(fullName: string): RegisteredMethod | undefined;
+  /** Every registered method, for `COMMAND` listings and diagnostics. */
+  all(): Iterable<RegisteredMethod>;
+}

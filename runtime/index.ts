@@ -1,0 +1,4 @@
+export * from "./descriptor.js";
+export * from "./errors.js";
+export * from "./call.js";
+export { DeclaredException } from "./declared-exception.js";
