@@ -45,3 +45,8 @@ export interface CallContext {
  * Generated `XHandler` interfaces are the typed view of this.
  */
 export type HandlerObject = object;
+
+/** Anything that can serve a handler: a Server, a worker pool. Generated `registerX` functions take one. */
+export interface ServiceRegistrar {
+  addService(service: import("./descriptor.js").ServiceDescriptor, handler: object): void;
+}

@@ -1,0 +1,59 @@
+import type { CallContext } from "../call.js";
+import type { ServiceDescriptor } from "../descriptor.js";
+import type { MethodTable, RegisteredMethod } from "../dispatch-contract.js";
+
+type HandlerFunction = (...args: unknown[]) => unknown;
+
+/**
+ * The services a server exposes, by wire name. Registration checks the handler
+ * up front so that a missing method is a startup error, not an UNIMPLEMENTED
+ * reply discovered in production.
+ */
+export class ServiceTable implements MethodTable {
+  private readonly methods = new Map<string, RegisteredMethod>();
+  private readonly services = new Map<string, ServiceDescriptor>();
+
+  add(service: ServiceDescriptor, handler: object): void {
+    if (this.services.has(service.name)) {
+      throw new TypeError(`service ${service.name} is already registered`);
+    }
+    const missing: string[] = [];
+    const entries: RegisteredMethod[] = [];
+    for (const method of Object.values(service.methods)) {
+      const fn = (handler as Record<string, unknown>)[method.jsName];
+      if (typeof fn !== "function") {
+        missing.push(method.jsName);
+        continue;
+      }
+      const bound = fn as HandlerFunction;
+      entries.push({
+        service,
+        method,
+        invoke: (args: readonly unknown[], context: CallContext): Promise<unknown> => {
+          try {
+            return Promise.resolve(bound.call(handler, ...args, context));
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        },
+      });
+    }
+    if (missing.length > 0) {
+      throw new TypeError(`handler for service ${service.name} lacks method(s): ${missing.join(", ")}`);
+    }
+    this.services.set(service.name, service);
+    for (const entry of entries) this.methods.set(entry.method.fullName, entry);
+  }
+
+  lookup(fullName: string): RegisteredMethod | undefined {
+    return this.methods.get(fullName);
+  }
+
+  all(): Iterable<RegisteredMethod> {
+    return this.methods.values();
+  }
+
+  serviceNames(): string[] {
+    return [...this.services.keys()];
+  }
+}
