@@ -48,5 +48,5 @@ export type HandlerObject = object;
 
 /** Anything that can serve a handler: a Server, a worker pool. Generated `registerX` functions take one. */
 export interface ServiceRegistrar {
-  addService(service: import("./descriptor.js").ServiceDescriptor, handler: object): void;
+  addService(service: ServiceDescriptor, handler: object): void;
 }
