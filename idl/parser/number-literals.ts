@@ -1,0 +1,15 @@
+/**
+ * The exact value of an integer literal as the lexer accepted it:
+ * decimal (leading zeros are decimal, as in Thrift) or `0x` hex, with an optional sign.
+ */
+export function integerLiteralValue(text: string): bigint {
+  const negative = text.startsWith("-");
+  const digits = text.startsWith("-") || text.startsWith("+") ? text.slice(1) : text;
+  const magnitude = BigInt(digits.startsWith("0x") ? digits : digits.replace(/^0+(?=\d)/, ""));
+  return negative ? -magnitude : magnitude;
+}
+
+/** The value of a floating-point literal (`1.5`, `-1e10`, `.5`, `+2.5E-3`). */
+export function doubleLiteralValue(text: string): number {
+  return Number(text);
+}
