@@ -21,7 +21,10 @@ export class ServiceTable implements MethodTable {
     const entries: RegisteredMethod[] = [];
     for (const method of Object.values(service.methods)) {
       const fn = (handler as Record<string, unknown>)[method.jsName];
-      if (typeof fn !== "function") {
+      // A method named like an Object.prototype member (toString, valueOf) must be
+      // implemented by the handler itself, not silently served by the inherited one.
+      const inherited = (Object.prototype as unknown as Record<string, unknown>)[method.jsName];
+      if (typeof fn !== "function" || fn === inherited) {
         missing.push(method.jsName);
         continue;
       }

@@ -1,0 +1,58 @@
+import { CommanderError } from "commander";
+import { runCheck } from "./check-command.js";
+import { type CliIo, processIo } from "./cli-io.js";
+import { runGenerateCommand } from "./generate-command.js";
+import { buildCommand, type CliOptions, optionsOf } from "./cli-options.js";
+import { EXIT_INTERNAL_ERROR, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
+import { packageVersion } from "./package-version.js";
+
+/**
+ * Runs `rpcgen` with the given arguments (without `node` and the script) and
+ * returns the exit code: 0 success, 1 errors in the IDL, 2 bad usage or an
+ * unreadable input file, 70 a bug in rpcgen. Never throws.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    const options = parseCommandLine(argv, io);
+    if (typeof options === "number") return options;
+    const checked = runCheck(options, io);
+    if (checked.exitCode !== undefined) return checked.exitCode;
+    if (options.check) return EXIT_OK;
+    return await runGenerateCommand(
+      {
+        files: options.files,
+        outDir: options.out,
+        includeDirs: options.includeDirs,
+        json: options.json,
+        watch: options.watch,
+        templatesDir: options.templates,
+        skeleton: options.skeleton,
+        verify: options.verify,
+        i64: options.i64,
+      },
+      io,
+      checked,
+    );
+  } catch (error) {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr(`rpcgen: internal error (this is a bug in rpcgen, please report it)\n${detail}\n`);
+    return EXIT_INTERNAL_ERROR;
+  }
+}
+
+/** The parsed options, or the exit code when the command line was handled already (help, version, usage error). */
+function parseCommandLine(argv: string[], io: CliIo): CliOptions | number {
+  const command = buildCommand(packageVersion()).configureOutput({
+    writeOut: io.stdout,
+    writeErr: io.stderr,
+    outputError: (message, write) => write(`rpcgen: ${message.replace(/^error: /, "")}`),
+  });
+  try {
+    command.parse(argv, { from: "user" });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    // commander has already printed help, the version or the usage error.
+    return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  return optionsOf(command);
+}

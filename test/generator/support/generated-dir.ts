@@ -1,0 +1,77 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadProgram } from "../../../idl/load-program.js";
+import type { Program } from "../../../idl/program.js";
+import { type GenerateOptions, type GeneratedFile, generate } from "../../../generator/generate.js";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const fixturesDir = path.join(repoRoot, "test/generator/fixtures");
+export const goldenDir = path.join(repoRoot, "test/generator/golden");
+export const corpusDir = "/work/shared/corpus/thrift";
+
+/** Loads IDL files and fails the test with the diagnostics if any is an error. */
+export function loadOrFail(files: string[]): Program {
+  const { program, diagnostics } = loadProgram(files);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) {
+    throw new Error(errors.map((d) => `${d.range.file}:${d.range.start.line}: ${d.message}`).join("\n"));
+  }
+  return program;
+}
+
+/** Generates `files` (absolute IDL paths) with `options`. */
+export async function generateFrom(files: string[], options: GenerateOptions = {}): Promise<GeneratedFile[]> {
+  return generate(loadOrFail(files), options);
+}
+
+/**
+ * A fresh directory inside the repository (under the git-ignored `.tmp/`), so
+ * that vitest's `rpcgen/runtime` alias and module resolution apply to what is
+ * written there. Removed by `dispose`.
+ */
+export function scratchDir(label: string): { dir: string; dispose: () => void } {
+  const parent = path.join(repoRoot, ".tmp");
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(path.join(parent, `generator-${label}-`));
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function writeGenerated(dir: string, files: readonly GeneratedFile[]): void {
+  for (const file of files) {
+    const target = path.join(dir, file.path);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, file.contents);
+  }
+}
+
+/** Runs `tsc --strict --noEmit` over every `.ts` file in `dir`, with `rpcgen/runtime` mapped to the sources. */
+export function typeCheck(dir: string): { status: number | null; output: string } {
+  const tsconfig = {
+    compilerOptions: {
+      target: "ES2022",
+      lib: ["ES2022"],
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      isolatedModules: true,
+      verbatimModuleSyntax: true,
+      types: ["node"],
+      typeRoots: [path.join(repoRoot, "node_modules/@types")],
+      paths: { "rpcgen/runtime": [path.join(repoRoot, "runtime/index.ts")] },
+    },
+    include: ["**/*.ts"],
+  };
+  writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+  const result = spawnSync(path.join(repoRoot, "node_modules/.bin/tsc"), ["-p", dir], { encoding: "utf8", timeout: 120_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Runs `protoc` on one generated `.proto` (path relative to `dir`). */
+export function protoc(dir: string, file: string): { status: number | null; output: string } {
+  const result = spawnSync("protoc", ["-I", dir, "--descriptor_set_out=/dev/null", file], { encoding: "utf8", timeout: 60_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
