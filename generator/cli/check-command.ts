@@ -24,16 +24,26 @@ export function runCheck(options: CliOptions, io: CliIo): CheckOutcome {
   const roots = options.files.map((file) => path.resolve(io.cwd, file));
   const includeDirs = options.includeDirs.map((dir) => path.resolve(io.cwd, dir));
   const { program, diagnostics } = loadProgram(roots, { includeDirs });
-  if (options.json) {
+  reportDiagnostics(diagnostics, program, options.json, io);
+  const rootSet = new Set(roots);
+  const unreadableRoot = diagnostics.some((d) => d.code === "E_READ_FILE" && rootSet.has(d.range.file));
+  const hasError = diagnostics.some((d) => d.severity === "error");
+  const exitCode = unreadableRoot ? EXIT_USAGE : hasError ? EXIT_IDL_ERRORS : undefined;
+  return { program, diagnostics, exitCode };
+}
+
+/** Prints diagnostics the CLI way: text with source lines and carets on stderr, or one JSON object on stdout. */
+export function reportDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  program: Program,
+  json: boolean,
+  io: CliIo,
+): void {
+  if (json) {
     io.stdout(`${JSON.stringify(toJsonReport(diagnostics, io.cwd), null, 2)}\n`);
   } else if (diagnostics.length > 0) {
     const sourceOf = (file: string) => program.files.get(file)?.source;
     io.stderr(formatDiagnostics(diagnostics, sourceOf, io.cwd));
     io.stderr(`rpcgen: ${formatSummary(diagnostics)}\n`);
   }
-  const rootSet = new Set(roots);
-  const unreadableRoot = diagnostics.some((d) => d.code === "E_READ_FILE" && rootSet.has(d.range.file));
-  const hasError = diagnostics.some((d) => d.severity === "error");
-  const exitCode = unreadableRoot ? EXIT_USAGE : hasError ? EXIT_IDL_ERRORS : undefined;
-  return { program, diagnostics, exitCode };
 }

@@ -1,12 +1,12 @@
 import path from "node:path";
 import type { Diagnostic } from "../../idl/diagnostic.js";
-import { formatDiagnostics, formatSummary, toJsonReport } from "../../idl/format-diagnostic.js";
 import { loadProgram } from "../../idl/load-program.js";
 import type { Program } from "../../idl/program.js";
 import type { I64Representation } from "../../runtime/descriptor.js";
 import { GenerateError, type GeneratedFile, generate } from "../generate.js";
 import { OutputPaths } from "../output-paths.js";
 import { TemplateError } from "../template-set.js";
+import { reportDiagnostics } from "./check-command.js";
 import type { CliIo } from "./cli-io.js";
 import { EXIT_IDL_ERRORS, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { InputWatcher } from "./watch-inputs.js";
@@ -54,12 +54,7 @@ function load(options: GenerateCommandOptions, io: CliIo): { program: Program; d
 }
 
 function printDiagnostics(diagnostics: readonly Diagnostic[], program: Program, options: GenerateCommandOptions, io: CliIo): void {
-  if (options.json) {
-    io.stdout(`${JSON.stringify(toJsonReport(diagnostics, io.cwd), null, 2)}\n`);
-  } else if (diagnostics.length > 0) {
-    io.stderr(formatDiagnostics(diagnostics, (file) => program.files.get(file)?.source, io.cwd));
-    io.stderr(`rpcgen: ${formatSummary(diagnostics)}\n`);
-  }
+  reportDiagnostics(diagnostics, program, options.json, io);
 }
 
 async function generateOnce(

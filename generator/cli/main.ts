@@ -3,7 +3,7 @@ import { runCheck } from "./check-command.js";
 import { type CliIo, processIo } from "./cli-io.js";
 import { runGenerateCommand } from "./generate-command.js";
 import { buildCommand, type CliOptions, optionsOf } from "./cli-options.js";
-import { EXIT_INTERNAL_ERROR, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
+import { EXIT_IDL_ERRORS, EXIT_INTERNAL_ERROR, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { packageVersion } from "./package-version.js";
 
 /**
@@ -16,7 +16,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const options = parseCommandLine(argv, io);
     if (typeof options === "number") return options;
     const checked = runCheck(options, io);
-    if (checked.exitCode !== undefined) return checked.exitCode;
+    // A watch keeps running through IDL errors: the user is fixing them right now.
+    const keepWatching =
+      options.watch && !options.check && !options.verify && checked.exitCode === EXIT_IDL_ERRORS;
+    if (checked.exitCode !== undefined && !keepWatching) return checked.exitCode;
     if (options.check) return EXIT_OK;
     return await runGenerateCommand(
       {
