@@ -1,0 +1,189 @@
+import semver from "semver";
+import { z } from "zod";
+import { Code } from "../errors.js";
+import { BALANCER_NAMES } from "../governance/load-balancer.js";
+
+/*
+ * The schema of an rpcgen configuration file. Every message is phrased as
+ * "expected ..." so that the formatter can append ", got <value>" and prefix
+ * the key path: `client.services.Calculator.retries: expected a whole number ≥ 0, got "two"`.
+ */
+
+const wholeNumber = (min: number) => {
+  const message = `expected a whole number ≥ ${min}`;
+  return z
+    .number({ error: message })
+    .int({ error: message })
+    .min(min, { error: message })
+    .max(Number.MAX_SAFE_INTEGER, { error: message });
+};
+
+const fraction = (what: string) => {
+  const message = `expected ${what} between 0 and 1`;
+  return z.number({ error: message }).min(0, { error: message }).max(1, { error: message });
+};
+
+const text = (what: string) => z.string({ error: `expected ${what}` }).min(1, { error: `expected ${what}` });
+
+const flag = z.boolean({ error: "expected true or false" });
+
+const hostPortPattern = /^(\[[0-9A-Fa-f:.]+\]|[^\s:/[\]]+):(\d{1,5})$/;
+const address = z
+  .string({ error: 'expected an address "host:port"' })
+  .refine((value) => hostPortPattern.test(value) && Number(value.slice(value.lastIndexOf(":") + 1)) <= 65535, {
+    error: 'expected an address "host:port"',
+  });
+
+const version = z
+  .string({ error: 'expected a semver version such as "1.2.0"' })
+  .refine((value) => semver.valid(value) !== null, { error: 'expected a semver version such as "1.2.0"' });
+
+const versionRange = z
+  .string({ error: 'expected a semver range such as ">=1.0 <2"' })
+  .refine((value) => semver.validRange(value) !== null, { error: 'expected a semver range such as ">=1.0 <2"' });
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `expected one of ${values.map((v) => `"${v}"`).join(", ")}` });
+
+const policy = oneOf(["failfast", "failtry", "failover", "failsafe", "forking"] as const);
+const balancer = oneOf(BALANCER_NAMES as unknown as readonly [string, ...string[]]) as z.ZodType<
+  (typeof BALANCER_NAMES)[number]
+>;
+const codec = oneOf(["binary", "json"] as const);
+const code = oneOf(Object.values(Code) as unknown as readonly [Code, ...Code[]]);
+const metadata = z.record(z.string(), z.string({ error: "expected a string" }), { error: "expected a map of strings" });
+
+/** Per-method overrides under `client.services.<Service>.methods.<method>`. */
+export const methodSettingsSchema = z.strictObject({
+  policy: policy.optional(),
+  retries: wholeNumber(0).optional(),
+  idempotent: flag.optional(),
+  timeoutMs: wholeNumber(1).optional(),
+  forks: wholeNumber(1).optional(),
+});
+
+export const breakerSettingsSchema = z.strictObject({
+  maxErrorCount: wholeNumber(1).optional(),
+  errorRatio: fraction("a ratio").optional(),
+  minCalls: wholeNumber(1).optional(),
+  windowMs: wholeNumber(1).optional(),
+  probeIntervalMs: wholeNumber(1).optional(),
+  failureCodes: z.array(code, { error: "expected a list of error codes" }).optional(),
+});
+
+/** Client settings of one service (also the shape of `client.defaults`). */
+export const serviceClientSchema = z.strictObject({
+  versionRange: versionRange.optional(),
+  codec: codec.optional(),
+  balancer: balancer.optional(),
+  policy: policy.optional(),
+  retries: wholeNumber(0).optional(),
+  idempotent: flag.optional(),
+  timeoutMs: wholeNumber(1).optional(),
+  attemptTimeoutMs: wholeNumber(1).optional(),
+  connectTimeoutMs: wholeNumber(1).optional(),
+  poolSize: wholeNumber(1).optional(),
+  forks: wholeNumber(1).optional(),
+  breaker: breakerSettingsSchema.optional(),
+  bulkhead: z
+    .strictObject({ maxConcurrent: wholeNumber(1).optional(), maxQueue: wholeNumber(0).optional() })
+    .optional(),
+  retryBudget: z.strictObject({ ratio: fraction("a ratio").optional(), burst: wholeNumber(0).optional() }).optional(),
+  backoff: z.strictObject({ baseMs: wholeNumber(0).optional(), maxMs: wholeNumber(0).optional() }).optional(),
+  methods: z
+    .record(z.string(), methodSettingsSchema, { error: "expected a map of method names to settings" })
+    .optional(),
+});
+
+const providerSchema = z.strictObject({
+  service: text("a service name"),
+  version,
+  address,
+  weight: wholeNumber(0).optional(),
+  metadata: metadata.optional(),
+});
+
+export const registrySchema = z
+  .strictObject({
+    protocol: oneOf(["direct", "etcd"] as const).default("direct"),
+    endpoints: z
+      .array(text("an etcd endpoint such as http://127.0.0.1:2379"), { error: "expected a list of etcd endpoints" })
+      .optional(),
+    ttlSeconds: wholeNumber(1).optional(),
+    prefix: text("a key prefix such as /rpcgen").optional(),
+    requestTimeoutMs: wholeNumber(1).optional(),
+    providers: z.array(providerSchema, { error: "expected a list of providers" }).optional(),
+  })
+  .superRefine((registry, context) => {
+    if (registry.protocol === "etcd" && (registry.endpoints === undefined || registry.endpoints.length === 0)) {
+      context.addIssue({
+        code: "custom",
+        path: ["endpoints"],
+        input: registry.endpoints,
+        message: "expected at least one etcd endpoint when protocol is etcd",
+      });
+    }
+    if (registry.protocol === "direct" && registry.endpoints !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["endpoints"],
+        input: registry.endpoints,
+        message: "expected no endpoints when protocol is direct (they are for etcd)",
+      });
+    }
+  });
+
+export const serverSchema = z.strictObject({
+  address,
+  /** The address clients should use, when it differs from the listening one (e.g. 0.0.0.0). */
+  advertiseAddress: address.optional(),
+  services: z
+    .array(
+      z.strictObject({
+        name: text("a service name"),
+        version,
+        weight: wholeNumber(0).optional(),
+        metadata: metadata.optional(),
+      }),
+      { error: "expected a list of services" },
+    )
+    .min(1, { error: "expected at least one service" }),
+  codec: codec.optional(),
+  workers: wholeNumber(1).optional(),
+  shutdownGraceMs: wholeNumber(0).optional(),
+  limits: z
+    .strictObject({
+      maxConnections: wholeNumber(1).optional(),
+      maxFrameBytes: wholeNumber(1).optional(),
+      compressThresholdBytes: wholeNumber(0).optional(),
+      maxInFlightPerConnection: wholeNumber(1).optional(),
+      idleTimeoutMs: wholeNumber(0).optional(),
+      maxPendingBytes: wholeNumber(1).optional(),
+    })
+    .optional(),
+});
+
+export const clientSchema = z.strictObject({
+  /** Settings every service starts from; per-method settings belong to a service, so none here. */
+  defaults: serviceClientSchema.omit({ methods: true }).optional(),
+  services: z
+    .record(z.string(), serviceClientSchema, { error: "expected a map of service names to settings" })
+    .optional(),
+});
+
+/** The whole file. Only `application.name` is required. */
+export const configSchema = z.strictObject({
+  application: z.strictObject({ name: text("an application name") }),
+  registry: registrySchema.default({ protocol: "direct" }),
+  server: serverSchema.optional(),
+  client: clientSchema.optional(),
+});
+
+/** A validated configuration (defaults applied). */
+export type RpcgenConfig = z.output<typeof configSchema>;
+/** A configuration as written in code, before validation. */
+export type RpcgenConfigInput = z.input<typeof configSchema>;
+export type ServiceClientConfig = z.output<typeof serviceClientSchema>;
+export type MethodConfig = z.output<typeof methodSettingsSchema>;
+export type RegistryConfig = z.output<typeof registrySchema>;
+export type ServerConfig = z.output<typeof serverSchema>;
