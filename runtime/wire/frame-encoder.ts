@@ -1,0 +1,117 @@
+import { gzipSync } from "node:zlib";
+import { Code, RpcError } from "../errors.js";
+import { writeUtf8 } from "./buffer-utf8.js";
+import { CodecId, FrameFlags, FrameKind, type Frame } from "./frame.js";
+import { defaultFrameLimits, maxInflatedBodyBytes, type FrameLimits } from "./frame-limits.js";
+import {
+  FRAME_MAGIC,
+  FRAME_VERSION,
+  HEADER_BYTES,
+  KNOWN_FLAGS,
+  MAX_UINT16,
+  MAX_UINT32,
+  OFFSET_CODEC,
+  OFFSET_DEADLINE,
+  OFFSET_FLAGS,
+  OFFSET_KIND,
+  OFFSET_METADATA_COUNT,
+  OFFSET_METHOD_LENGTH,
+  OFFSET_REQUEST_ID,
+  PREFIX_BYTES,
+} from "./frame-layout.js";
+
+/**
+ * Encodes one frame; gzips a body over the threshold (sets FrameFlags.Gzip);
+ * throws RpcError(RESOURCE_EXHAUSTED) naming the method and the size when the
+ * frame is still over the maximum, so it is never sent. Invalid header values
+ * (a request id outside uint32, a method name over 65535 bytes...) are
+ * programming errors and throw a RangeError.
+ */
+export function encodeFrame(frame: Frame, limits: FrameLimits = defaultFrameLimits): Buffer {
+  let body = frame.body;
+  let flags = frame.flags;
+  if ((flags & FrameFlags.Gzip) === 0 && body.byteLength > limits.compressThresholdBytes) {
+    const inflatedLimit = maxInflatedBodyBytes(limits);
+    if (body.byteLength > inflatedLimit) {
+      throw tooLarge(frame, `its body of ${body.byteLength} bytes is over the limit of ${inflatedLimit} bytes`);
+    }
+    body = gzipSync(body);
+    flags |= FrameFlags.Gzip;
+  }
+
+  const method = frame.method;
+  const methodBytes = method.length === 0 ? 0 : Buffer.byteLength(method, "utf8");
+  if (methodBytes > MAX_UINT16) throw new RangeError(`method name is ${methodBytes} bytes, over 65535`);
+  const metadata = frame.metadata;
+  let metadataBytes = 0;
+  let metadataCount = 0;
+  if (metadata !== undefined) {
+    for (const key in metadata) {
+      if (!Object.hasOwn(metadata, key)) continue;
+      const keyBytes = Buffer.byteLength(key, "utf8");
+      if (keyBytes > MAX_UINT16) throw new RangeError(`metadata key is ${keyBytes} bytes, over 65535`);
+      const value = metadata[key];
+      if (typeof value !== "string") throw new RangeError(`metadata value of "${key}" is not a string`);
+      metadataBytes += 6 + keyBytes + Buffer.byteLength(value, "utf8");
+      metadataCount++;
+    }
+    if (metadataCount > MAX_UINT16) throw new RangeError(`${metadataCount} metadata entries, over 65535`);
+  }
+
+  const total = HEADER_BYTES + methodBytes + metadataBytes + body.byteLength;
+  if (total > limits.maxFrameBytes) {
+    const compressed = (flags & FrameFlags.Gzip) !== 0 ? " after gzip" : "";
+    throw tooLarge(frame, `it is ${total} bytes${compressed}, over the maximum of ${limits.maxFrameBytes} bytes`);
+  }
+  checkUint32(frame.requestId, "request id");
+  if (!(frame.kind >= 1 && frame.kind <= FrameKind.Goaway)) throw new RangeError(`unknown frame kind ${frame.kind}`);
+  if (frame.codec !== CodecId.Json && frame.codec !== CodecId.Binary)
+    throw new RangeError(`unknown codec id ${frame.codec}`);
+  if ((flags & ~KNOWN_FLAGS) !== 0) throw new RangeError(`unknown flag bits 0x${flags.toString(16)}`);
+  const deadline = deadlineField(frame.deadlineMs);
+
+  // One allocation per frame: every field is written in place.
+  const buf = Buffer.allocUnsafe(total);
+  buf[0] = FRAME_MAGIC;
+  buf[1] = FRAME_VERSION;
+  buf.writeUInt32BE(total - PREFIX_BYTES, 2);
+  buf[OFFSET_KIND] = frame.kind;
+  buf[OFFSET_CODEC] = frame.codec;
+  buf[OFFSET_FLAGS] = flags;
+  buf.writeUInt32BE(frame.requestId, OFFSET_REQUEST_ID);
+  buf.writeUInt32BE(deadline, OFFSET_DEADLINE);
+  buf.writeUInt16BE(methodBytes, OFFSET_METHOD_LENGTH);
+  buf.writeUInt16BE(metadataCount, OFFSET_METADATA_COUNT);
+  let pos = HEADER_BYTES;
+  if (methodBytes > 0) pos += writeUtf8(buf, method, pos);
+  if (metadata !== undefined) {
+    for (const key in metadata) {
+      if (!Object.hasOwn(metadata, key)) continue;
+      const keyLength = writeUtf8(buf, key, pos + 2);
+      buf.writeUInt16BE(keyLength, pos);
+      pos += 2 + keyLength;
+      const valueLength = writeUtf8(buf, metadata[key]!, pos + 4);
+      buf.writeUInt32BE(valueLength, pos);
+      pos += 4 + valueLength;
+    }
+  }
+  buf.set(body, pos);
+  return buf;
+}
+
+function tooLarge(frame: Frame, detail: string): RpcError {
+  const what = frame.method === "" ? `frame (kind ${frame.kind})` : `message for ${frame.method}`;
+  return new RpcError(Code.RESOURCE_EXHAUSTED, `${what} refused: ${detail}`);
+}
+
+function checkUint32(value: number, what: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_UINT32) {
+    throw new RangeError(`${what} ${value} is not an integer in 0..4294967295`);
+  }
+}
+
+/** Rounds a fractional deadline up (so it never becomes 0, "none") and caps it at uint32. */
+function deadlineField(deadlineMs: number): number {
+  if (!(deadlineMs >= 0)) throw new RangeError(`deadline ${deadlineMs} ms is negative or not a number`);
+  return deadlineMs >= MAX_UINT32 ? MAX_UINT32 : Math.ceil(deadlineMs);
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { CodecId, binaryCodec, codecById, codecByName, jsonCodec } from "rpcgen/runtime";
+
+describe("codec registry", () => {
+  it("finds each codec by the id carried in frames and by its configuration name", () => {
+    expect(codecById(CodecId.Json)).toBe(jsonCodec);
+    expect(codecById(CodecId.Binary)).toBe(binaryCodec);
+    expect(codecByName("json")).toBe(jsonCodec);
+    expect(codecByName("binary")).toBe(binaryCodec);
+  });
+
+  it("answers undefined for anything else", () => {
+    expect(codecById(0)).toBeUndefined();
+    expect(codecById(3)).toBeUndefined();
+    expect(codecByName("protobuf")).toBeUndefined();
+    expect(codecByName("toString")).toBeUndefined();
+  });
+});
