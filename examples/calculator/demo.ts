@@ -1,0 +1,97 @@
+/**
+ * `npm run demo`: the whole round trip on one machine. Generates the stubs from
+ * calculator.thrift, starts the calculator server in its own process, makes the
+ * calls with each codec (protobuf binary, JSON, RESP), calls it once more with
+ * redis-cli when that is installed, then shuts the server down gracefully.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, "../..");
+
+function step(text: string): void {
+  console.log(`\n== ${text}`);
+}
+
+step("generating stubs: rpcgen examples/calculator/calculator.thrift -o examples/calculator/gen");
+const generated = spawnSync(
+  process.execPath,
+  [path.join(repoRoot, "bin/rpcgen"), path.join(here, "calculator.thrift"), "-o", path.join(here, "gen")],
+  { stdio: "inherit" },
+);
+if (generated.status !== 0) {
+  console.error("demo: stub generation failed");
+  process.exit(1);
+}
+
+// Imported only now, after the stubs it uses are generated.
+const { Channel, RespChannel } = await import("rpcgen/runtime");
+const { runCalculatorCalls } = await import("./client.js");
+
+step("starting the calculator server (port 0: any free port)");
+const server = spawn(process.execPath, ["--import", "tsx", path.join(here, "server.ts"), "--port", "0"], {
+  cwd: repoRoot,
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const lines = createInterface({ input: server.stdout! });
+const port = await new Promise<number>((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error("the server did not start within 20 s")), 20_000);
+  server.once("exit", (code) => reject(new Error(`the server exited early with code ${code}`)));
+  lines.on("line", (line) => {
+    console.log(`[server] ${line}`);
+    const match = /^listening on [\d.]+:(\d+)$/.exec(line);
+    if (match) {
+      clearTimeout(timer);
+      resolve(Number(match[1]));
+    }
+  });
+});
+const address = `127.0.0.1:${port}`;
+
+let failed = false;
+try {
+  for (const codec of ["binary", "json"] as const) {
+    step(`calls over binary frames with the ${codec} codec`);
+    const channel = new Channel({ address, codec });
+    try {
+      await runCalculatorCalls(channel, codec);
+    } finally {
+      await channel.close();
+    }
+  }
+
+  step("calls over RESP, the Redis protocol");
+  const resp = new RespChannel({ host: "127.0.0.1", port });
+  try {
+    await runCalculatorCalls(resp, "resp");
+  } finally {
+    await resp.close();
+  }
+
+  const redisCli = spawnSync("redis-cli", ["-p", String(port), "CALL", "Calculator.add", "1", "2"], {
+    encoding: "utf8",
+  });
+  if (redisCli.error === undefined) {
+    step(`redis-cli -p ${port} CALL Calculator.add 1 2`);
+    process.stdout.write(redisCli.stdout);
+    if (redisCli.stdout.trim() !== "3") throw new Error(`redis-cli printed "${redisCli.stdout.trim()}", not 3`);
+  } else {
+    step("redis-cli is not installed: skipping the redis-cli call (apt-get install redis-tools)");
+  }
+} catch (error) {
+  failed = true;
+  console.error(`demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+} finally {
+  step("stopping the server with SIGTERM (graceful shutdown)");
+  server.kill("SIGTERM");
+  const [code] = await once(server, "exit");
+  console.log(`server exited with code ${code}`);
+  if (code !== 0) failed = true;
+}
+
+console.log(failed ? "\ndemo FAILED" : "\ndemo finished: every call answered as expected");
+process.exit(failed ? 1 : 0);

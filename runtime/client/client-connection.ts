@@ -1,0 +1,374 @@
+import { connect, type Socket } from "node:net";
+import type { MessageCodec } from "../codec/codec.js";
+import { sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
+import type { MethodDescriptor } from "../descriptor.js";
+import { Code, RpcError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { decodeErrorBody } from "../wire/error-body.js";
+import { FrameBatchWriter } from "../transport/frame-batch-writer.js";
+import { encodeFrame } from "../wire/frame-encoder.js";
+import { FrameDecoder } from "../wire/frame-decoder.js";
+import type { FrameLimits } from "../wire/frame-limits.js";
+import { CodecId, type Frame, FrameKind } from "../wire/frame.js";
+import { HeartbeatMonitor } from "./heartbeat-monitor.js";
+import { PendingCall, type PendingCallOwner } from "./pending-call.js";
+
+/** Settings a connection takes from its channel. */
+export interface ClientConnectionSettings {
+  host: string;
+  port: number;
+  address: string;
+  limits: FrameLimits;
+  connectTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxPendingBytes: number;
+  logger: Logger;
+}
+
+/** What a connection tells its channel. */
+export interface ClientConnectionEvents {
+  connected(connection: ClientConnection): void;
+  goaway(connection: ClientConnection): void;
+  /** `error` is undefined for an orderly close (after goaway or a local close). */
+  closed(connection: ClientConnection, error: RpcError | undefined): void;
+  pendingChanged(delta: number): void;
+}
+
+const emptyBody = new Uint8Array(0);
+const maxRequestId = 0xffffffff;
+
+/**
+ * One multiplexed TCP connection of a channel: request ids map replies back to
+ * their calls, frames are written in per-turn batches, heartbeats detect a dead
+ * peer, and a goaway from the server turns it into a draining connection that
+ * finishes its calls but takes no new ones.
+ */
+export class ClientConnection implements PendingCallOwner {
+  /** Takes new calls while true (connecting or open, not draining or closed). */
+  acceptsCalls = true;
+  closed = false;
+  private connected = false;
+  private readonly socket: Socket;
+  private readonly writer: FrameBatchWriter;
+  private readonly decoder: FrameDecoder;
+  private readonly pending = new Map<number, PendingCall>();
+  private nextId = 1;
+  private closeError: RpcError | undefined;
+  private heartbeat: HeartbeatMonitor | undefined;
+  /** Set by a local graceful close: end the socket once the last call settles. */
+  private endWhenIdle = false;
+
+  constructor(
+    private readonly settings: ClientConnectionSettings,
+    private readonly events: ClientConnectionEvents,
+  ) {
+    this.decoder = new FrameDecoder((frame) => this.onFrame(frame), settings.limits);
+    this.socket = connect({
+      host: settings.host,
+      port: settings.port,
+      noDelay: true,
+    });
+    this.writer = new FrameBatchWriter(this.socket, settings.limits);
+    if (settings.connectTimeoutMs > 0) {
+      this.socket.setTimeout(settings.connectTimeoutMs, () => {
+        this.fail(
+          new RpcError(
+            Code.UNAVAILABLE,
+            `connect to ${settings.address} timed out after ${settings.connectTimeoutMs} ms`,
+          ),
+        );
+      });
+    }
+    this.socket.on("connect", () => this.onConnect());
+    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    this.socket.on("error", (error) => {
+      this.closeError ??= RpcError.from(error, Code.UNAVAILABLE);
+    });
+    this.socket.on("end", () => {
+      // The server finished its side; nothing more will arrive for pending calls.
+      this.closeError ??=
+        this.pending.size > 0 ? new RpcError(Code.UNAVAILABLE, `${settings.address} closed the connection`) : undefined;
+      this.socket.end();
+    });
+    this.socket.on("close", () => this.onClose());
+  }
+
+  /** Calls (and pings) waiting for a reply on this connection. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Sends a call. `deadlineAt` is epoch ms or 0 for none. Resolves with the decoded
+   * outcome, rejects with the declared exception instance or an RpcError.
+   */
+  call(
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    codec: MessageCodec,
+    deadlineAt: number,
+    signal: AbortSignal | undefined,
+    metadata: Record<string, string> | undefined,
+  ): Promise<unknown> {
+    let body: Uint8Array;
+    try {
+      body = codec.encodeArgs(method, args);
+    } catch (error) {
+      return Promise.reject(RpcError.from(error, Code.INVALID_ARGUMENT));
+    }
+    const remainingMs = deadlineAt === 0 ? 0 : Math.max(1, Math.ceil(deadlineAt - Date.now()));
+    const id = method.oneway ? 0 : this.allocateId();
+    const frame: Frame = {
+      kind: method.oneway ? FrameKind.Oneway : FrameKind.Call,
+      requestId: id,
+      method: method.fullName,
+      codec: codec.id,
+      flags: 0,
+      deadlineMs: remainingMs,
+      metadata,
+      body,
+    };
+    let bytes: Buffer;
+    try {
+      bytes = encodeFrame(frame, this.settings.limits);
+    } catch (error) {
+      return Promise.reject(RpcError.from(error, Code.INTERNAL));
+    }
+    const backlog = this.writer.pendingBytes;
+    if (backlog + bytes.length > this.settings.maxPendingBytes) {
+      return Promise.reject(
+        new RpcError(
+          Code.RESOURCE_EXHAUSTED,
+          `${this.settings.address} is not reading fast enough: ${backlog} bytes already wait to be sent (limit ${this.settings.maxPendingBytes})`,
+        ),
+      );
+    }
+    if (method.oneway) {
+      return new Promise((resolve, reject) => {
+        this.writer.writeEncoded(bytes, (error) => {
+          if (error) reject(RpcError.from(error, Code.UNAVAILABLE));
+          else resolve(undefined);
+        });
+      });
+    }
+    return new Promise((resolve, reject) => {
+      const pendingCall = new PendingCall(id, method, codec, signal, resolve, reject, this);
+      this.track(pendingCall, deadlineAt);
+      this.writer.writeEncoded(bytes);
+    });
+  }
+
+  /** Sends a ping and resolves with the round-trip time in milliseconds. */
+  ping(codec: MessageCodec, deadlineAt: number, signal: AbortSignal | undefined): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const id = this.allocateId();
+      const pendingCall = new PendingCall(id, undefined, codec, signal, resolve as (v: unknown) => void, reject, this);
+      pendingCall.startedAt = performance.now();
+      this.track(pendingCall, deadlineAt);
+      this.writer.write(controlFrame(FrameKind.Ping, id, codec.id));
+    });
+  }
+
+  /** Graceful: no new calls; the socket is ended once the pending calls settle. */
+  close(): void {
+    this.acceptsCalls = false;
+    this.endWhenIdle = true;
+    if (this.pending.size === 0) this.endSocket();
+  }
+
+  /** Aborts the connection: every pending call rejects with `error`. */
+  destroy(error: RpcError): void {
+    this.fail(error);
+  }
+
+  expireCall(call: PendingCall): void {
+    if (!this.untrack(call)) return;
+    const what = call.method === undefined ? "ping" : call.method.fullName;
+    call.reject(new RpcError(Code.DEADLINE_EXCEEDED, `${what} to ${this.settings.address} passed its deadline`));
+  }
+
+  cancelCall(call: PendingCall): void {
+    if (!this.untrack(call)) return;
+    const what = call.method === undefined ? "ping" : call.method.fullName;
+    call.reject(
+      new RpcError(Code.CANCELLED, `${what} was cancelled`, {
+        cause: call.signal?.reason,
+      }),
+    );
+  }
+
+  private allocateId(): number {
+    // Skip ids still in flight after a wrap-around (and 0, reserved for connection-level frames).
+    let id = this.nextId;
+    while (this.pending.has(id)) id = id === maxRequestId ? 1 : id + 1;
+    this.nextId = id === maxRequestId ? 1 : id + 1;
+    return id;
+  }
+
+  private track(call: PendingCall, deadlineAt: number): void {
+    this.pending.set(call.id, call);
+    this.events.pendingChanged(1);
+    if (deadlineAt !== 0) {
+      call.deadlineAt = deadlineAt;
+      sharedDeadlineWheel.add(call);
+    }
+    if (call.signal !== undefined) call.signal.addEventListener("abort", call, { once: true });
+  }
+
+  /** Forgets a call; false if it had already been settled. */
+  private untrack(call: PendingCall): boolean {
+    if (this.pending.get(call.id) !== call) return false;
+    this.pending.delete(call.id);
+    this.events.pendingChanged(-1);
+    if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
+    if (call.signal !== undefined) call.signal.removeEventListener("abort", call);
+    if (this.pending.size === 0 && (this.endWhenIdle || !this.acceptsCalls) && !this.closed) {
+      // Draining (goaway or local close) and now idle: finish the socket after this turn's writes.
+      setImmediate(() => this.endSocket());
+    }
+    return true;
+  }
+
+  private onConnect(): void {
+    this.connected = true;
+    this.socket.setTimeout(0);
+    if (this.settings.heartbeatIntervalMs > 0) {
+      this.heartbeat = new HeartbeatMonitor(
+        this.settings.heartbeatIntervalMs,
+        () => this.writer.write(controlFrame(FrameKind.Ping, 0, CodecId.Json)),
+        () =>
+          this.fail(
+            new RpcError(
+              Code.UNAVAILABLE,
+              `${this.settings.address} did not answer heartbeats for ${this.settings.heartbeatIntervalMs} ms`,
+            ),
+          ),
+      );
+    }
+    this.events.connected(this);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.heartbeat?.received();
+    try {
+      this.decoder.push(chunk);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.fail(
+        new RpcError(Code.INTERNAL, `${this.settings.address} sent bytes that are not rpcgen frames: ${reason}`, {
+          cause: error,
+        }),
+      );
+    }
+  }
+
+  private onFrame(frame: Frame): void {
+    switch (frame.kind) {
+      case FrameKind.Reply:
+        this.onReply(frame);
+        return;
+      case FrameKind.Error:
+        this.onError(frame);
+        return;
+      case FrameKind.Pong:
+        this.onPong(frame);
+        return;
+      case FrameKind.Ping:
+        this.writer.write(controlFrame(FrameKind.Pong, frame.requestId, frame.codec));
+        return;
+      case FrameKind.Goaway:
+        this.onGoaway();
+        return;
+      default:
+        this.fail(
+          new RpcError(Code.INTERNAL, `${this.settings.address} sent an unexpected frame of kind ${frame.kind}`),
+        );
+    }
+  }
+
+  private onReply(frame: Frame): void {
+    const call = this.pending.get(frame.requestId);
+    // A reply for an unknown id is late (deadline passed or cancelled): drop it.
+    if (call === undefined || call.method === undefined || !this.untrack(call)) return;
+    let outcome;
+    try {
+      outcome = call.codec.decodeOutcome(call.method, frame.body);
+    } catch (error) {
+      call.reject(RpcError.from(error, Code.INTERNAL));
+      return;
+    }
+    if (outcome.fieldId === 0) call.resolve(outcome.value);
+    else call.reject(outcome.value);
+  }
+
+  private onError(frame: Frame): void {
+    if (frame.requestId === 0) {
+      // Connection-level error: the server refuses this connection as a whole.
+      this.fail(decodeErrorBody(frame.body));
+      return;
+    }
+    const call = this.pending.get(frame.requestId);
+    if (call === undefined || !this.untrack(call)) return;
+    call.reject(decodeErrorBody(frame.body));
+  }
+
+  private onPong(frame: Frame): void {
+    if (frame.requestId === 0) return;
+    const call = this.pending.get(frame.requestId);
+    if (call === undefined || call.method !== undefined || !this.untrack(call)) return;
+    call.resolve(performance.now() - call.startedAt);
+  }
+
+  private onGoaway(): void {
+    if (!this.acceptsCalls) return;
+    this.acceptsCalls = false;
+    this.events.goaway(this);
+    if (this.pending.size === 0) this.endSocket();
+  }
+
+  private endSocket(): void {
+    if (this.closed) return;
+    this.acceptsCalls = false;
+    this.writer.flush();
+    this.socket.end();
+  }
+
+  private fail(error: RpcError): void {
+    this.closeError ??= error;
+    this.acceptsCalls = false;
+    this.socket.destroy();
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.acceptsCalls = false;
+    this.heartbeat?.stop();
+    let error = this.closeError;
+    if (error === undefined && this.pending.size > 0) {
+      error = new RpcError(Code.UNAVAILABLE, `connection to ${this.settings.address} closed`);
+    }
+    if (!this.connected && error === undefined) {
+      error = new RpcError(Code.UNAVAILABLE, `connection to ${this.settings.address} closed before it opened`);
+    }
+    const calls = [...this.pending.values()];
+    for (const call of calls) {
+      this.untrack(call);
+      call.reject(error);
+    }
+    this.events.closed(this, error);
+  }
+}
+
+function controlFrame(kind: FrameKind, requestId: number, codec: number): Frame {
+  return {
+    kind,
+    requestId,
+    method: "",
+    codec: codec as Frame["codec"],
+    flags: 0,
+    deadlineMs: 0,
+    metadata: undefined,
+    body: emptyBody,
+  };
+}

@@ -1,0 +1,59 @@
+import type { CallContext } from "../call.js";
+import type { MessageCodec } from "../codec/codec.js";
+import type { DeadlineEntry } from "../deadline/deadline-wheel.js";
+import type { ExpiringEntry } from "../deadline/shared-deadline-wheel.js";
+import type { MethodDescriptor, ServiceDescriptor } from "../descriptor.js";
+import { Code, RpcError } from "../errors.js";
+
+/** The connection side a running call reports its deadline to. */
+export interface ServerCallOwner {
+  callExpired(call: ServerCall): void;
+}
+
+/**
+ * One call running on the server: the handler's CallContext, the deadline-wheel
+ * entry, and the bookkeeping needed to send (or drop) its reply. The AbortSignal
+ * is created only if the handler reads it, so calls that never look at it do not
+ * pay for an AbortController.
+ */
+export class ServerCall implements CallContext, ExpiringEntry {
+  deadlineAt = 0;
+  wheelBucket: DeadlineEntry[] | undefined = undefined;
+  wheelSlot = 0;
+  /** Set once the reply is sent or can no longer be (deadline, closed connection). */
+  finished = false;
+  private controller: AbortController | undefined;
+  private abortReason: RpcError | undefined;
+
+  constructor(
+    readonly service: ServiceDescriptor,
+    readonly method: MethodDescriptor,
+    readonly requestId: number,
+    readonly codec: MessageCodec,
+    readonly deadline: number | undefined,
+    readonly metadata: Readonly<Record<string, string>>,
+    readonly peer: string,
+    private readonly owner: ServerCallOwner,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.abortReason !== undefined) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  expire(): void {
+    if (this.finished) return;
+    this.abort(new RpcError(Code.DEADLINE_EXCEEDED, `${this.method.fullName} passed its deadline`));
+    this.owner.callExpired(this);
+  }
+
+  /** Aborts the handler's signal (once); the reason reaches `signal.reason`. */
+  abort(reason: RpcError): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+}

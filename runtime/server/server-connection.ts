@@ -1,0 +1,340 @@
+import type { Socket } from "node:net";
+import { codecById } from "../codec/codec-registry.js";
+import { sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
+import type { MethodTable } from "../dispatch-contract.js";
+import { Code, RpcError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { FrameBatchWriter } from "../transport/frame-batch-writer.js";
+import { encodeErrorBody } from "../wire/error-body.js";
+import { FrameDecoder, FrameError } from "../wire/frame-decoder.js";
+import type { FrameLimits } from "../wire/frame-limits.js";
+import { CodecId, type Frame, FrameKind } from "../wire/frame.js";
+import { declaredExceptionFieldId } from "./declared-exception-field.js";
+import { ServerCall, type ServerCallOwner } from "./server-call.js";
+
+/** What every connection of a server shares. */
+export interface ServerConnectionSettings {
+  table: MethodTable;
+  limits: FrameLimits;
+  maxInFlightPerConnection: number;
+  /** Above this many unsent reply bytes the connection stops reading until the peer catches up. */
+  maxPendingBytes: number;
+  logger: Logger;
+  /** Called when a draining connection has no call left in flight. */
+  drained(connection: ServerConnection): void;
+}
+
+const emptyBody = new Uint8Array(0);
+const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * The server side of one binary-framed connection: decodes frames, runs calls
+ * concurrently through the method table, batches replies, enforces the
+ * per-connection limits, and drains on goaway.
+ */
+export class ServerConnection implements ServerCallOwner {
+  /** Epoch ms of the last call received or finished; the server's idle sweep reads it. */
+  lastActivityAt = Date.now();
+  draining = false;
+  /** Two-way calls by request id, and oneway calls (which have no id of their own). */
+  private readonly running = new Map<number, ServerCall>();
+  private readonly runningOneway = new Set<ServerCall>();
+  private readonly decoder: FrameDecoder;
+  private readonly writer: FrameBatchWriter;
+  /** Time the chunk being decoded arrived: deadlines count from it. */
+  private receivedAt = 0;
+  private readingPaused = false;
+  private broken = false;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly peer: string,
+    private readonly settings: ServerConnectionSettings,
+  ) {
+    this.decoder = new FrameDecoder((frame) => this.onFrame(frame), settings.limits);
+    this.writer = new FrameBatchWriter(socket, settings.limits, () => this.checkBackPressure());
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("close", () => this.onClose());
+  }
+
+  /** Calls whose handlers are still running. */
+  get inFlight(): number {
+    return this.running.size + this.runningOneway.size;
+  }
+
+  /** Tells the client to send new calls elsewhere; calls already sent are still served. */
+  goaway(): void {
+    if (this.draining || this.broken) return;
+    this.draining = true;
+    this.writer.write(controlFrame(FrameKind.Goaway, 0));
+  }
+
+  /** Flushes what is queued and closes the connection, aborting calls still running. */
+  destroy(): void {
+    this.writer.flush();
+    this.socket.destroy();
+  }
+
+  /**
+   * Refuses the whole connection with a connection-level error frame (request id 0)
+   * and closes it, e.g. when the server is at its connection limit.
+   */
+  refuse(error: RpcError): void {
+    this.broken = true;
+    this.writer.write(errorFrame(0, error));
+    this.endSoon();
+  }
+
+  callExpired(call: ServerCall): void {
+    // The caller has given up; its reply would be dropped, so none is sent.
+    call.finished = true;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.broken) return;
+    this.receivedAt = Date.now();
+    try {
+      this.decoder.push(chunk);
+    } catch (error) {
+      this.onBadInput(error);
+    }
+  }
+
+  private onBadInput(error: unknown): void {
+    this.broken = true;
+    const reason = error instanceof FrameError ? error.reason : "handler-error";
+    const message = error instanceof Error ? error.message : String(error);
+    this.settings.logger.warn({ peer: this.peer, reason, err: message }, "closing connection: unreadable input");
+    const code = reason === "too-large" ? Code.RESOURCE_EXHAUSTED : Code.INVALID_ARGUMENT;
+    this.writer.write(errorFrame(0, new RpcError(code, `connection closed: ${message}`)));
+    this.endSoon();
+  }
+
+  /** Ends our side after the queued frames and gives the peer a moment before the socket is destroyed. */
+  private endSoon(): void {
+    this.writer.flush();
+    this.socket.end();
+    this.socket.resume();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  private onFrame(frame: Frame): void {
+    switch (frame.kind) {
+      case FrameKind.Call:
+      case FrameKind.Oneway:
+        this.dispatch(frame);
+        return;
+      case FrameKind.Ping:
+        this.writer.write(controlFrame(FrameKind.Pong, frame.requestId));
+        return;
+      case FrameKind.Pong:
+      case FrameKind.Goaway:
+        return;
+      default:
+        throw new FrameError("malformed", `a client may not send frames of kind ${frame.kind}`);
+    }
+  }
+
+  private dispatch(frame: Frame): void {
+    this.lastActivityAt = this.receivedAt;
+    const oneway = frame.kind === FrameKind.Oneway;
+    const id = frame.requestId;
+    const registered = this.settings.table.lookup(frame.method);
+    if (registered === undefined) {
+      this.refuseCall(oneway, id, new RpcError(Code.UNIMPLEMENTED, `unknown method ${JSON.stringify(frame.method)}`));
+      return;
+    }
+    if (this.inFlight >= this.settings.maxInFlightPerConnection) {
+      this.refuseCall(
+        oneway,
+        id,
+        new RpcError(
+          Code.RESOURCE_EXHAUSTED,
+          `too many calls in flight on this connection (limit ${this.settings.maxInFlightPerConnection})`,
+        ),
+      );
+      return;
+    }
+    if (!oneway && this.running.has(id)) {
+      throw new FrameError("malformed", `request id ${id} is already in flight on this connection`);
+    }
+    let deadline: number | undefined;
+    if (frame.deadlineMs > 0) {
+      deadline = this.receivedAt + frame.deadlineMs;
+      // Frames queued behind a slow handler in the same chunk may already be late.
+      if (Date.now() >= deadline) {
+        this.refuseCall(oneway, id, new RpcError(Code.DEADLINE_EXCEEDED, `${frame.method} arrived after its deadline`));
+        return;
+      }
+    }
+    const codec = codecById(frame.codec);
+    if (codec === undefined) {
+      this.refuseCall(oneway, id, new RpcError(Code.INVALID_ARGUMENT, `unknown codec id ${frame.codec}`));
+      return;
+    }
+    let args: unknown[];
+    try {
+      args = codec.decodeArgs(registered.method, frame.body);
+    } catch (error) {
+      this.refuseCall(oneway, id, RpcError.from(error, Code.INVALID_ARGUMENT));
+      return;
+    }
+    const call = new ServerCall(
+      registered.service,
+      registered.method,
+      id,
+      codec,
+      deadline,
+      frame.metadata ?? noMetadata,
+      this.peer,
+      this,
+    );
+    if (deadline !== undefined) {
+      call.deadlineAt = deadline;
+      sharedDeadlineWheel.add(call);
+    }
+    if (oneway) this.runningOneway.add(call);
+    else this.running.set(id, call);
+    registered.invoke(args, call).then(
+      (value) => this.onResult(call, value),
+      (error: unknown) => this.onFailure(call, error),
+    );
+  }
+
+  private refuseCall(oneway: boolean, id: number, error: RpcError): void {
+    if (oneway) {
+      this.settings.logger.debug({ peer: this.peer, code: error.code, err: error.message }, "oneway call dropped");
+      return;
+    }
+    this.writer.write(errorFrame(id, error));
+  }
+
+  private onResult(call: ServerCall, value: unknown): void {
+    if (!this.settle(call)) return;
+    let body: Uint8Array;
+    try {
+      body = call.codec.encodeOutcome(call.method, { fieldId: 0, value });
+    } catch (error) {
+      this.settings.logger.error(
+        { peer: this.peer, method: call.method.fullName, err: error },
+        "handler result could not be encoded",
+      );
+      this.send(errorFrame(call.requestId, new RpcError(Code.INTERNAL, "internal error")));
+      return;
+    }
+    this.send(replyFrame(call, body));
+  }
+
+  private onFailure(call: ServerCall, error: unknown): void {
+    const oneway = call.method.oneway;
+    const fieldId = oneway ? undefined : declaredExceptionFieldId(call.method, error);
+    if (fieldId === undefined && !(error instanceof RpcError)) {
+      // Undeclared failures stay here: the caller learns only that something broke.
+      this.settings.logger.error({ peer: this.peer, method: call.method.fullName, err: error }, "handler failed");
+    }
+    if (!this.settle(call)) return;
+    if (fieldId !== undefined) {
+      try {
+        this.send(replyFrame(call, call.codec.encodeOutcome(call.method, { fieldId, value: error })));
+        return;
+      } catch (encodeError) {
+        this.settings.logger.error(
+          { peer: this.peer, method: call.method.fullName, err: encodeError },
+          "declared exception could not be encoded",
+        );
+        this.send(errorFrame(call.requestId, new RpcError(Code.INTERNAL, "internal error")));
+        return;
+      }
+    }
+    const reply = error instanceof RpcError ? error : new RpcError(Code.INTERNAL, "internal error");
+    this.send(errorFrame(call.requestId, reply));
+  }
+
+  /** Marks a call done; true when a reply should still be sent. */
+  private settle(call: ServerCall): boolean {
+    if (call.method.oneway) this.runningOneway.delete(call);
+    else if (this.running.get(call.requestId) === call) this.running.delete(call.requestId);
+    if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
+    if (this.inFlight === 0) {
+      this.lastActivityAt = Date.now();
+      if (this.draining) this.settings.drained(this);
+    }
+    const wanted = !call.finished && !call.method.oneway && !this.socket.destroyed;
+    call.finished = true;
+    return wanted;
+  }
+
+  private send(frame: Frame): void {
+    try {
+      this.writer.write(frame);
+    } catch (error) {
+      // Too large even after gzip: the caller gets a clear error instead of a reply.
+      const rpcError = RpcError.from(error, Code.INTERNAL);
+      this.settings.logger.warn({ peer: this.peer, method: frame.method, err: rpcError.message }, "reply not sent");
+      this.writer.write(errorFrame(frame.requestId, rpcError));
+    }
+  }
+
+  private checkBackPressure(): void {
+    // Over the limit means the last write returned false, so "drain" is sure to follow.
+    if (this.readingPaused || this.socket.writableLength <= this.settings.maxPendingBytes) return;
+    // The peer is not reading its replies: stop reading its calls until it does.
+    this.readingPaused = true;
+    this.socket.pause();
+    this.socket.once("drain", () => {
+      this.readingPaused = false;
+      if (!this.broken) this.socket.resume();
+    });
+  }
+
+  private onClose(): void {
+    this.broken = true;
+    const reason = new RpcError(Code.CANCELLED, `connection from ${this.peer} closed`);
+    for (const call of [...this.running.values(), ...this.runningOneway]) {
+      call.finished = true;
+      if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
+      call.abort(reason);
+    }
+    this.running.clear();
+    this.runningOneway.clear();
+  }
+}
+
+function controlFrame(kind: FrameKind, requestId: number): Frame {
+  return {
+    kind,
+    requestId,
+    method: "",
+    codec: CodecId.Json,
+    flags: 0,
+    deadlineMs: 0,
+    metadata: undefined,
+    body: emptyBody,
+  };
+}
+
+function errorFrame(requestId: number, error: RpcError): Frame {
+  return {
+    kind: FrameKind.Error,
+    requestId,
+    method: "",
+    codec: CodecId.Json,
+    flags: 0,
+    deadlineMs: 0,
+    metadata: undefined,
+    body: encodeErrorBody(error),
+  };
+}
+
+function replyFrame(call: ServerCall, body: Uint8Array): Frame {
+  return {
+    kind: FrameKind.Reply,
+    requestId: call.requestId,
+    method: "",
+    codec: call.codec.id,
+    flags: 0,
+    deadlineMs: 0,
+    metadata: undefined,
+    body,
+  };
+}
