@@ -183,18 +183,31 @@ export class ClientConnection implements PendingCallOwner {
 
   expireCall(call: PendingCall): void {
     if (!this.untrack(call)) return;
+    this.sendCancel(call);
     const what = call.method === undefined ? "ping" : call.method.fullName;
     call.reject(new RpcError(Code.DEADLINE_EXCEEDED, `${what} to ${this.settings.address} passed its deadline`));
   }
 
   cancelCall(call: PendingCall): void {
     if (!this.untrack(call)) return;
+    this.sendCancel(call);
     const what = call.method === undefined ? "ping" : call.method.fullName;
     call.reject(
       new RpcError(Code.CANCELLED, `${what} was cancelled`, {
         cause: call.signal?.reason,
       }),
     );
+  }
+
+  /**
+   * Tells the server to stop the handler of a call given up here, in the next
+   * batch. A reply already on its way is dropped on arrival, as its id is no
+   * longer pending.
+   */
+  private sendCancel(call: PendingCall): void {
+    // A ping has no handler to stop; a closed socket has no server left to tell.
+    if (call.method === undefined || this.closed || this.socket.destroyed) return;
+    this.writer.write(controlFrame(FrameKind.Cancel, call.id, CodecId.Json));
   }
 
   private allocateId(): number {

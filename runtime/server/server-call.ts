@@ -20,7 +20,7 @@ export class ServerCall implements CallContext, ExpiringEntry {
   deadlineAt = 0;
   wheelBucket: DeadlineEntry[] | undefined = undefined;
   wheelSlot = 0;
-  /** Set once the reply is sent or can no longer be (deadline, closed connection). */
+  /** Set once the reply is sent or can no longer be (deadline, cancel, closed connection). */
   finished = false;
   private controller: AbortController | undefined;
   private abortReason: RpcError | undefined;

@@ -36,9 +36,10 @@ export class ServerConnection implements ServerCallOwner {
   /** Epoch ms of the last call received or finished; the server's idle sweep reads it. */
   lastActivityAt = Date.now();
   draining = false;
-  /** Two-way calls by request id, and oneway calls (which have no id of their own). */
+  /** Two-way calls by request id. */
   private readonly running = new Map<number, ServerCall>();
-  private readonly runningOneway = new Set<ServerCall>();
+  /** Running calls no id leads to: oneway calls, and cancelled calls whose id the client may already reuse. */
+  private readonly runningWithoutId = new Set<ServerCall>();
   private readonly decoder: FrameDecoder;
   private readonly writer: FrameBatchWriter;
   /** Time the chunk being decoded arrived: deadlines count from it. */
@@ -59,7 +60,7 @@ export class ServerConnection implements ServerCallOwner {
 
   /** Calls whose handlers are still running. */
   get inFlight(): number {
-    return this.running.size + this.runningOneway.size;
+    return this.running.size + this.runningWithoutId.size;
   }
 
   /** Tells the client to send new calls elsewhere; calls already sent are still served. */
@@ -127,12 +128,30 @@ export class ServerConnection implements ServerCallOwner {
       case FrameKind.Ping:
         this.writer.write(controlFrame(FrameKind.Pong, frame.requestId));
         return;
+      case FrameKind.Cancel:
+        this.onCancel(frame.requestId);
+        return;
       case FrameKind.Pong:
       case FrameKind.Goaway:
         return;
       default:
         throw new FrameError("malformed", `a client may not send frames of kind ${frame.kind}`);
     }
+  }
+
+  /**
+   * The caller gave up on a call: abort the handler's signal and never answer (the
+   * client has settled the call already). The call keeps its in-flight slot until
+   * its handler returns.
+   */
+  private onCancel(id: number): void {
+    const call = this.running.get(id);
+    // Already answered, or never seen: nothing is left to stop.
+    if (call === undefined) return;
+    this.running.delete(id);
+    this.runningWithoutId.add(call);
+    call.finished = true;
+    call.abort(new RpcError(Code.CANCELLED, `${call.method.fullName} was cancelled by the caller`));
   }
 
   private dispatch(frame: Frame): void {
@@ -193,7 +212,7 @@ export class ServerConnection implements ServerCallOwner {
       call.deadlineAt = deadline;
       sharedDeadlineWheel.add(call);
     }
-    if (oneway) this.runningOneway.add(call);
+    if (oneway) this.runningWithoutId.add(call);
     else this.running.set(id, call);
     registered.invoke(args, call).then(
       (value) => this.onResult(call, value),
@@ -252,8 +271,8 @@ export class ServerConnection implements ServerCallOwner {
 
   /** Marks a call done; true when a reply should still be sent. */
   private settle(call: ServerCall): boolean {
-    if (call.method.oneway) this.runningOneway.delete(call);
-    else if (this.running.get(call.requestId) === call) this.running.delete(call.requestId);
+    if (this.running.get(call.requestId) === call) this.running.delete(call.requestId);
+    else this.runningWithoutId.delete(call);
     if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
     if (this.inFlight === 0) {
       this.lastActivityAt = Date.now();
@@ -290,13 +309,13 @@ export class ServerConnection implements ServerCallOwner {
   private onClose(): void {
     this.broken = true;
     const reason = new RpcError(Code.CANCELLED, `connection from ${this.peer} closed`);
-    for (const call of [...this.running.values(), ...this.runningOneway]) {
+    for (const call of [...this.running.values(), ...this.runningWithoutId]) {
       call.finished = true;
       if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
       call.abort(reason);
     }
     this.running.clear();
-    this.runningOneway.clear();
+    this.runningWithoutId.clear();
   }
 }
 

@@ -1,13 +1,14 @@
 import { gzipSync } from "node:zlib";
 import { Code, RpcError } from "../errors.js";
 import { writeUtf8 } from "./buffer-utf8.js";
-import { CodecId, FrameFlags, FrameKind, type Frame } from "./frame.js";
+import { CodecId, FrameFlags, type Frame } from "./frame.js";
 import { defaultFrameLimits, maxInflatedBodyBytes, type FrameLimits } from "./frame-limits.js";
 import {
   FRAME_MAGIC,
   FRAME_VERSION,
   HEADER_BYTES,
   KNOWN_FLAGS,
+  MAX_FRAME_KIND,
   MAX_UINT16,
   MAX_UINT32,
   OFFSET_CODEC,
@@ -64,7 +65,7 @@ export function encodeFrame(frame: Frame, limits: FrameLimits = defaultFrameLimi
     throw tooLarge(frame, `it is ${total} bytes${compressed}, over the maximum of ${limits.maxFrameBytes} bytes`);
   }
   checkUint32(frame.requestId, "request id");
-  if (!(frame.kind >= 1 && frame.kind <= FrameKind.Goaway)) throw new RangeError(`unknown frame kind ${frame.kind}`);
+  if (!(frame.kind >= 1 && frame.kind <= MAX_FRAME_KIND)) throw new RangeError(`unknown frame kind ${frame.kind}`);
   if (frame.codec !== CodecId.Json && frame.codec !== CodecId.Binary)
     throw new RangeError(`unknown codec id ${frame.codec}`);
   if ((flags & ~KNOWN_FLAGS) !== 0) throw new RangeError(`unknown flag bits 0x${flags.toString(16)}`);

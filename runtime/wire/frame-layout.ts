@@ -17,6 +17,8 @@
  *               value length uint32 BE, value; then the body to the end.
  */
 
+import { FrameKind } from "./frame.js";
+
 export const FRAME_MAGIC = 0xb5;
 export const FRAME_VERSION = 1;
 /** Bytes before the length field is known to be complete: magic, version, length. */
@@ -34,6 +36,9 @@ export const OFFSET_METADATA_COUNT = 19;
 
 export const MAX_UINT16 = 0xffff;
 export const MAX_UINT32 = 0xffffffff;
+
+/** Kinds run from 1 to this one; any other kind makes a frame malformed. */
+export const MAX_FRAME_KIND: number = FrameKind.Cancel;
 
 /** Flag bits this version understands; any other bit set makes a frame malformed. */
 export const KNOWN_FLAGS = 0x01;

@@ -6,6 +6,7 @@ import { maxInflatedBodyBytes, type FrameLimits } from "./frame-limits.js";
 import {
   HEADER_BYTES,
   KNOWN_FLAGS,
+  MAX_FRAME_KIND,
   OFFSET_CODEC,
   OFFSET_DEADLINE,
   OFFSET_FLAGS,
@@ -15,7 +16,6 @@ import {
   OFFSET_REQUEST_ID,
 } from "./frame-layout.js";
 
-const maxKind = FrameKind.Goaway;
 const knownCodecs = new Set<number>(Object.values(CodecId));
 
 /**
@@ -25,7 +25,7 @@ const knownCodecs = new Set<number>(Object.values(CodecId));
 export function parseFrame(buf: Buffer, start: number, end: number, limits: FrameLimits): Frame {
   if (end - start < HEADER_BYTES) throw malformed(`frame of ${end - start} bytes is shorter than its header`);
   const kind = buf[start + OFFSET_KIND]!;
-  if (kind < 1 || kind > maxKind) throw malformed(`unknown frame kind ${kind}`);
+  if (kind < 1 || kind > MAX_FRAME_KIND) throw malformed(`unknown frame kind ${kind}`);
   const codec = buf[start + OFFSET_CODEC]!;
   if (!knownCodecs.has(codec)) throw malformed(`unknown codec id ${codec}`);
   let flags = buf[start + OFFSET_FLAGS]!;

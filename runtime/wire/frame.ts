@@ -11,6 +11,8 @@ export const FrameKind = {
   Ping: 5,
   Pong: 6,
   Goaway: 7,
+  /** Client to server: the caller gave up on the call with this request id; stop its handler, send no reply. */
+  Cancel: 8,
 } as const;
 
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];

@@ -23,7 +23,8 @@ describe("deadlines", () => {
     expect(error).toBeInstanceOf(RpcError);
     expect(error.code).toBe(Code.DEADLINE_EXCEEDED);
     await aborted;
-    expect((stats.aborted[0] as RpcError).code).toBe(Code.DEADLINE_EXCEEDED);
+    // The server's own deadline and the client's cancel frame race to abort the handler.
+    expect([Code.DEADLINE_EXCEEDED, Code.CANCELLED]).toContain((stats.aborted[0] as RpcError).code);
     expect(channel.pendingCalls).toBe(0);
   });
 
