@@ -23,6 +23,7 @@ export class Endpoint implements BalancedEndpoint {
   latencyEwmaMs: number | undefined;
   private isDraining = false;
   private drainProbe: NodeJS.Timeout | undefined;
+  private checkingReachable = false;
   /** Removes the transport listeners the provider set attached. */
   detachListeners: () => void = () => {};
   private removed = false;
@@ -89,6 +90,25 @@ export class Endpoint implements BalancedEndpoint {
         .finally(() => (probing = false));
     }, probeIntervalMs);
     this.drainProbe.unref();
+  }
+
+  /**
+   * A connection to the provider was lost. That may be a dead provider (killed,
+   * crashed, its host gone) or a blip, so it is asked at once with one ping: a
+   * provider that answers keeps its calls; one that does not is drained (no new
+   * calls, probed every `probeIntervalMs` until it answers). This is what stops
+   * calls to a killed provider right away instead of after the breaker's count
+   * of failed calls.
+   */
+  checkReachable(probeIntervalMs: number): void {
+    if (this.removed || this.isDraining || this.checkingReachable) return;
+    this.checkingReachable = true;
+    this.probe()
+      .then(
+        () => {},
+        () => this.startDraining(probeIntervalMs),
+      )
+      .finally(() => (this.checkingReachable = false));
   }
 
   /** The provider is reachable again. */

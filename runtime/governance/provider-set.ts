@@ -22,7 +22,8 @@ export interface ProviderSetOptions {
 /**
  * The live providers of one service for one client: follows the registry
  * watch, keeps only versions in the range, opens a transport per provider,
- * stops sending to providers that say "goaway", and retires removed ones
+ * stops sending to providers that say "goaway" or whose lost connection is not
+ * answered by a ping, and retires removed ones
  * (closed gracefully after their calls in flight).
  */
 export class ProviderSet {
@@ -119,11 +120,14 @@ export class ProviderSet {
       this.options.logger.info({ service: this.options.service, address: endpoint.key }, "provider sent goaway");
     };
     const onConnected = () => endpoint.stopDraining();
+    const onDisconnected = () => endpoint.checkReachable(this.options.breaker.probeIntervalMs);
     endpoint.transport.on("goaway", onGoaway);
     endpoint.transport.on("connected", onConnected);
+    endpoint.transport.on("disconnected", onDisconnected);
     endpoint.detachListeners = () => {
       endpoint.transport.off("goaway", onGoaway);
       endpoint.transport.off("connected", onConnected);
+      endpoint.transport.off("disconnected", onDisconnected);
     };
     return endpoint;
   }
