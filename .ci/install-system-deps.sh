@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite talks to as real peers:
-# etcd (registry tests), redis-cli (RESP peer), protoc (checks generated .proto).
+# Installs the Debian packages the test suite and the benchmarks talk to as real
+# peers: etcd (registry tests), redis-cli (RESP peer), protoc (checks generated
+# .proto), and Apache Thrift's compiler (generates the Thrift peer of `npm run bench`).
 # The packages' own service start is disabled so nothing grabs a default port.
 set -euo pipefail
 need=()
 command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
+command -v thrift >/dev/null 2>&1 || need+=(thrift-compiler)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"

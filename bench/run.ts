@@ -1,0 +1,125 @@
+/**
+ * The benchmark suite: `npm run bench [-- --quick] [-- --json] [-- --filter REGEX] [-- --reps N]`.
+ * Run it through tsx with bench/tsconfig.run.json (as the npm script does), so
+ * that `rpcgen/runtime` is the built dist/, as for a user.
+ *
+ * rpcgen (binary, JSON, RESP), grpc-js, Apache Thrift and a raw `net` baseline,
+ * each server in its own process and each case's client in another, over
+ * loopback. Prints a markdown table and the target ratios (or, with --json, one
+ * JSON object per result on stdout), and a full run writes docs/bench-echo.svg.
+ */
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { summarize, toJsonLine, type CaseResult } from "./case-result.js";
+import { buildMatrix, caseName } from "./case-matrix.js";
+import type { CaseSpec } from "./case-spec.js";
+import { echoChartSvg } from "./report-chart.js";
+import { staleDistWarning } from "./dist-freshness.js";
+import { generateStubs } from "./generate-stubs.js";
+import { runClient, ServerProcess } from "./peer-process.js";
+import { markdownTable } from "./report-table.js";
+import { checkTargets, formatTargets } from "./target-ratios.js";
+
+const argv = process.argv.slice(2);
+const jsonOutput = argv.includes("--json");
+const quick = argv.includes("--quick");
+const filter = optionValue("--filter");
+const repetitions = Number(optionValue("--reps") ?? (quick ? 1 : 5));
+const chartPath = fileURLToPath(
+  new URL("../docs/bench-echo.svg", import.meta.url),
+);
+
+/** Hard limits: a case's client, and a server's start. */
+const caseTimeoutMs = quick ? 20_000 : 90_000;
+const serverStartTimeoutMs = 20_000;
+
+/** Progress and tables go to stderr in --json mode, so stdout holds only result lines. */
+const log = (line: string): void =>
+  void (jsonOutput ? process.stderr : process.stdout).write(`${line}\n`);
+
+await main();
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(repetitions) || repetitions < 1)
+    throw new Error(`--reps must be a positive integer`);
+  const stale = staleDistWarning();
+  if (stale !== undefined) process.stderr.write(`warning: ${stale}\n`);
+  generateStubs();
+  const pattern = filter === undefined ? undefined : new RegExp(filter);
+  const cases = buildMatrix({ quick, repetitions }).filter(
+    (spec) => pattern?.test(caseName(spec)) ?? true,
+  );
+  const started = performance.now();
+  log(
+    `rpcgen bench: ${cases.length} cases, ${repetitions} repetition(s) each${quick ? " (quick)" : ""}`,
+  );
+  const results: CaseResult[] = [];
+  let server: ServerProcess | undefined;
+  let serverKey = "";
+  try {
+    for (const spec of cases) {
+      const key = serverKeyOf(spec);
+      if (server === undefined || !server.alive || key !== serverKey) {
+        await server?.stop();
+        server = undefined;
+        serverKey = key;
+        try {
+          server = await ServerProcess.start(
+            spec.server,
+            {},
+            serverStartTimeoutMs,
+          );
+        } catch (error) {
+          results.push(report(failedResult(spec, error)));
+          continue;
+        }
+      }
+      const outcome = await runClient(spec, server, {}, caseTimeoutMs);
+      // A timed-out or failed case may have wedged the server: the next case gets a fresh one.
+      if (outcome.status !== "ok") server.kill();
+      results.push(report(summarize(spec, outcome)));
+    }
+  } finally {
+    await server?.stop();
+  }
+  log("");
+  log(markdownTable(results));
+  log("");
+  log(formatTargets(checkTargets(results)));
+  if (!quick && filter === undefined) {
+    writeFileSync(chartPath, echoChartSvg(results));
+    log(`\nchart written to ${chartPath}`);
+  }
+  log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** Cases share a server while framework, workers and workload stay the same; RSS then reflects the workload. */
+function serverKeyOf(spec: CaseSpec): string {
+  return `${spec.server.framework}/${spec.server.workers}/${spec.workload}/${spec.parkCalls ?? ""}`;
+}
+
+function report(result: CaseResult): CaseResult {
+  if (jsonOutput)
+    process.stdout.write(`${JSON.stringify(toJsonLine(result))}\n`);
+  const figures =
+    result.status === "ok"
+      ? `${result.callsPerSec} calls/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, server ${result.serverCpuPct}% CPU ${result.serverRssMb} MB`
+      : `${result.status}: ${result.message ?? ""}`;
+  const line = `${caseName(result.spec).padEnd(48)} ${figures}`;
+  if (jsonOutput) process.stderr.write(`${line}\n`);
+  else log(line);
+  return result;
+}
+
+function failedResult(spec: CaseSpec, error: unknown): CaseResult {
+  return summarize(spec, {
+    status: "failed",
+    message: error instanceof Error ? error.message : String(error),
+    samples: [],
+  });
+}
+
+function optionValue(name: string): string | undefined {
+  const index = argv.indexOf(name);
+  return index === -1 ? undefined : argv[index + 1];
+}

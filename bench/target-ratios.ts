@@ -1,0 +1,157 @@
+import type { CaseResult } from "./case-result.js";
+import type { Framework, Workload } from "./case-spec.js";
+
+/** One target of the issue, checked on ratios measured in the same run. */
+export interface TargetCheck {
+  name: string;
+  /** Undefined when a side of the ratio was not measured (failed, timed out or not in this run). */
+  ratio: number | undefined;
+  /** The ratio the target asks for, and whether it is a floor or a ceiling. */
+  want: number;
+  kind: "at least" | "at most";
+}
+
+interface Select {
+  framework: Framework;
+  codec?: string;
+  workload?: Workload;
+  concurrency: number;
+  governed?: boolean;
+  label?: string;
+}
+
+function find(
+  results: readonly CaseResult[],
+  select: Select,
+): CaseResult | undefined {
+  return results.find(
+    (r) =>
+      r.status === "ok" &&
+      r.spec.server.framework === select.framework &&
+      r.spec.server.workers === 0 &&
+      r.spec.connections === 1 &&
+      r.spec.parkCalls === undefined &&
+      (select.codec === undefined || r.spec.codec === select.codec) &&
+      r.spec.workload === (select.workload ?? "echo") &&
+      r.spec.concurrency === select.concurrency &&
+      (r.spec.governed === true) === (select.governed === true) &&
+      r.spec.label === select.label,
+  );
+}
+
+const ratio = (
+  a: number | undefined,
+  b: number | undefined,
+): number | undefined =>
+  a === undefined || b === undefined || b === 0 ? undefined : a / b;
+
+/** The issue's targets: rpcgen binary on one connection against the others. */
+export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const rpcgen = (concurrency: number, workload: Workload = "echo") =>
+    find(results, {
+      framework: "rpcgen",
+      codec: "binary",
+      concurrency,
+      workload,
+    });
+  for (const inFlight of [64, 256]) {
+    const ours = rpcgen(inFlight);
+    const grpc = find(results, { framework: "grpc-js", concurrency: inFlight });
+    const thrift = find(results, {
+      framework: "thrift",
+      concurrency: inFlight,
+    });
+    const raw = find(results, { framework: "raw", concurrency: inFlight });
+    checks.push(
+      {
+        name: `echo x${inFlight}: calls/s vs grpc-js`,
+        ratio: ratio(ours?.callsPerSec, grpc?.callsPerSec),
+        want: 10,
+        kind: "at least",
+      },
+      {
+        name: `echo x${inFlight}: calls/s vs thrift`,
+        ratio: ratio(ours?.callsPerSec, thrift?.callsPerSec),
+        want: 5,
+        kind: "at least",
+      },
+      {
+        name: `echo x${inFlight}: calls/s vs raw`,
+        ratio: ratio(ours?.callsPerSec, raw?.callsPerSec),
+        want: 0.7,
+        kind: "at least",
+      },
+      {
+        name: `echo x${inFlight}: p99 vs grpc-js p99`,
+        ratio: ratio(ours?.p99Ms, grpc?.p99Ms),
+        want: 0.1,
+        kind: "at most",
+      },
+    );
+  }
+  checks.push({
+    name: "echo x1: p50 vs raw p50",
+    ratio: ratio(
+      rpcgen(1)?.p50Ms,
+      find(results, { framework: "raw", concurrency: 1 })?.p50Ms,
+    ),
+    want: 1.5,
+    kind: "at most",
+  });
+  checks.push({
+    name: "1 MiB echo: MiB/s vs grpc-js",
+    ratio: ratio(
+      rpcgen(4, "1mib")?.mbPerSec,
+      find(results, { framework: "grpc-js", workload: "1mib", concurrency: 4 })
+        ?.mbPerSec,
+    ),
+    want: 1,
+    kind: "at least",
+  });
+  for (const inFlight of [1, 64]) {
+    const direct = find(results, {
+      framework: "rpcgen",
+      concurrency: inFlight,
+      label: "direct Channel",
+    });
+    const governed = find(results, {
+      framework: "rpcgen",
+      concurrency: inFlight,
+      governed: true,
+      label: "ClusterInvoker",
+    });
+    checks.push({
+      name: `governance x${inFlight}: ClusterInvoker calls/s vs direct Channel`,
+      ratio: ratio(governed?.callsPerSec, direct?.callsPerSec),
+      want: 0.9,
+      kind: "at least",
+    });
+  }
+  return checks;
+}
+
+/** "ok" / "MISSED" / "n/a" for a check. */
+export function verdict(check: TargetCheck): string {
+  if (check.ratio === undefined) return "n/a";
+  const met =
+    check.kind === "at least"
+      ? check.ratio >= check.want
+      : check.ratio <= check.want;
+  return met ? "ok" : "MISSED";
+}
+
+/** The checks as markdown lines. */
+export function formatTargets(checks: readonly TargetCheck[]): string {
+  const lines = [
+    "| target | measured ratio | wanted | verdict |",
+    "|---|---|---|---|",
+  ];
+  for (const check of checks) {
+    const measured = check.ratio === undefined ? "-" : check.ratio.toFixed(2);
+    lines.push(
+      `| ${check.name} | ${measured} | ${check.kind} ${check.want} | ${verdict(check)} |`,
+    );
+  }
+  return lines.join("\n");
+}
