@@ -5,6 +5,17 @@ import { formatScalarText, isTextScalar, parseScalarText, toBytes } from "./scal
 import { typeName } from "./type-names.js";
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+/** `argument 'a' (i32)` per argument of a method, built once rather than on every call. */
+const argumentPathsByMethod = new WeakMap<MethodDescriptor, readonly string[]>();
+
+function argumentPaths(method: MethodDescriptor): readonly string[] {
+  let paths = argumentPathsByMethod.get(method);
+  if (paths === undefined) {
+    paths = method.args.fields.map((field) => `argument '${field.name}' (${typeName(field.type)})`);
+    argumentPathsByMethod.set(method, paths);
+  }
+  return paths;
+}
 
 /**
  * Converts the bulk strings after `CALL <method>` into handler arguments, by the
@@ -20,30 +31,43 @@ export function readRespArguments(method: MethodDescriptor, raw: readonly Buffer
     const expected = minimum === fields.length ? `${fields.length}` : `${minimum} to ${fields.length}`;
     throw new RespConversionError("", `wrong number of arguments for '${method.fullName}': expected ${expected} (${signature(method)}), got ${raw.length}`);
   }
-  return fields.map((field, i) => {
+  const paths = argumentPaths(method);
+  const values: unknown[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
     const bytes = raw[i];
-    if (bytes === undefined) return field.defaultValue ? field.defaultValue() : undefined;
-    return readArgument(bytes, field.type, `argument '${field.name}' (${typeName(field.type)})`);
-  });
+    if (bytes === undefined) values.push(field.defaultValue ? field.defaultValue() : undefined);
+    else values.push(readArgument(bytes, field.type, paths[i]!));
+  }
+  return values;
 }
 
 /** The inverse of readRespArguments: the bulk strings a client sends for `args`. */
 export function writeRespArguments(method: MethodDescriptor, args: readonly unknown[]): Buffer[] {
+  return encodeRespArguments(method, args).map((word) => (typeof word === "string" ? Buffer.from(word, "utf8") : word));
+}
+
+/**
+ * writeRespArguments with text words left as strings (to be written as UTF-8), so
+ * a client encodes them straight into its write batch without a Buffer each.
+ */
+export function encodeRespArguments(method: MethodDescriptor, args: readonly unknown[]): (Buffer | string)[] {
   const fields = method.args.fields;
   if (args.length > fields.length) {
     throw new RespConversionError("", `${method.fullName} takes ${fields.length} argument(s), got ${args.length}`);
   }
   let count = fields.length;
   while (count > 0 && (args[count - 1] === undefined || args[count - 1] === null)) count--;
-  const out: Buffer[] = [];
+  const paths = argumentPaths(method);
+  const out: (Buffer | string)[] = [];
   for (let i = 0; i < count; i++) {
     const field = fields[i]!;
-    const path = `argument '${field.name}' (${typeName(field.type)})`;
+    const path = paths[i]!;
     const value = args[i];
     if (value === undefined || value === null) {
       throw new RespConversionError(path, "is absent, but RESP can only leave out trailing arguments");
     }
-    out.push(writeArgument(value, field.type, path));
+    out.push(encodeArgument(value, field.type, path));
   }
   return out;
 }
@@ -64,9 +88,16 @@ export function readArgument(bytes: Buffer, type: TypeDescriptor, path: string):
 
 /** One IDL value as the bulk string readArgument reads back. */
 export function writeArgument(value: unknown, type: TypeDescriptor, path: string): Buffer {
+  const word = encodeArgument(value, type, path);
+  return typeof word === "string" ? Buffer.from(word, "utf8") : word;
+}
+
+/** writeArgument with text left as a string, to be written as UTF-8. */
+function encodeArgument(value: unknown, type: TypeDescriptor, path: string): Buffer | string {
+  // A copy: the caller may reuse its array before the batched command is written.
   if (type.kind === "binary") return Buffer.from(toBytes(value, path));
-  if (isTextScalar(type)) return Buffer.from(formatScalarText(value, type, path), "utf8");
-  return Buffer.from(JSON.stringify(toJsonValue(value, type, path)), "utf8");
+  if (isTextScalar(type)) return formatScalarText(value, type, path);
+  return JSON.stringify(toJsonValue(value, type, path));
 }
 
 export function decodeUtf8(bytes: Buffer, path: string): string {

@@ -148,25 +148,42 @@ function structToJson(value: unknown, struct: StructDescriptor, path: string): R
   for (const field of struct.fields) {
     const item = source[field.jsName];
     if (item === undefined || item === null) continue;
-    Object.defineProperty(out, field.name, { value: toJsonValue(item, field.type, fieldPath(path, field)), enumerable: true, writable: true, configurable: true });
+    const json = toJsonValue(item, field.type, fieldPath(path, field));
+    // A plain assignment to "__proto__" would set the prototype instead of a key.
+    if (field.name === "__proto__") Object.defineProperty(out, field.name, { value: json, enumerable: true, writable: true, configurable: true });
+    else out[field.name] = json;
   }
   return out;
 }
 
+/** Each struct's fields by IDL name, built once rather than on every decode. */
+const fieldsByNameCache = new WeakMap<StructDescriptor, ReadonlyMap<string, FieldDescriptor>>();
+
+function fieldsByName(struct: StructDescriptor): ReadonlyMap<string, FieldDescriptor> {
+  let byName = fieldsByNameCache.get(struct);
+  if (byName === undefined) {
+    byName = new Map(struct.fields.map((field) => [field.name, field]));
+    fieldsByNameCache.set(struct, byName);
+  }
+  return byName;
+}
+
 function structFromJson(json: unknown, struct: StructDescriptor, path: string, options: JsonReadOptions): unknown {
   if (!isPlainObject(json)) throw mismatch(path, json, `a JSON object for ${struct.name}`);
-  const byName = new Map(struct.fields.map((field) => [field.name, field]));
+  if (options.rejectUnknownFields) {
+    const byName = fieldsByName(struct);
+    for (const key of Object.keys(json)) {
+      if (byName.has(key)) continue;
+      const known = struct.fields.map((f) => f.name).join(", ");
+      throw new RespConversionError(path, `${struct.name} has no field '${key}' (fields: ${known})`);
+    }
+  }
+  // Walking the declared fields (rather than the JSON's keys) allocates no entry arrays.
   const fields: Record<string, unknown> = {};
   let present = 0;
-  for (const [key, item] of Object.entries(json)) {
-    const field = byName.get(key);
-    if (field === undefined) {
-      if (options.rejectUnknownFields) {
-        const known = struct.fields.map((f) => f.name).join(", ");
-        throw new RespConversionError(path, `${struct.name} has no field '${key}' (fields: ${known})`);
-      }
-      continue;
-    }
+  for (const field of struct.fields) {
+    if (!Object.hasOwn(json, field.name)) continue;
+    const item = json[field.name];
     if (item === null) continue;
     fields[field.jsName] = fromJsonValue(item, field.type, fieldPath(path, field), options);
     present++;

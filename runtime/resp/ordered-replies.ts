@@ -1,8 +1,19 @@
+import type { RespValue, RespVersion } from "./resp-value.js";
+
 /** A reserved place in the reply order; filled once, when its command completes. */
 export interface ReplySlot {
-  bytes: Buffer | undefined;
+  value: RespValue | undefined;
+  /** The protocol version the reply is written in. */
+  version: RespVersion;
   /** Runs after the reply was written, e.g. to close the connection after `QUIT`. */
   after: (() => void) | undefined;
+}
+
+/** Where written replies go: the connection's write batch. */
+export interface ReplySink {
+  value(value: RespValue, version: RespVersion): void;
+  /** Hands everything queued so far to the socket (before an `after` callback runs). */
+  flush(): void;
 }
 
 /**
@@ -13,10 +24,10 @@ export interface ReplySlot {
 export class OrderedReplies {
   private readonly slots: ReplySlot[] = [];
   private head = 0;
-  private readonly write: (bytes: Buffer) => void;
+  private readonly sink: ReplySink;
 
-  constructor(write: (bytes: Buffer) => void) {
-    this.write = write;
+  constructor(sink: ReplySink) {
+    this.sink = sink;
   }
 
   /** Replies reserved and not yet written. */
@@ -25,13 +36,14 @@ export class OrderedReplies {
   }
 
   reserve(): ReplySlot {
-    const slot: ReplySlot = { bytes: undefined, after: undefined };
+    const slot: ReplySlot = { value: undefined, version: 2, after: undefined };
     this.slots.push(slot);
     return slot;
   }
 
-  fill(slot: ReplySlot, bytes: Buffer, after?: () => void): void {
-    slot.bytes = bytes;
+  fill(slot: ReplySlot, value: RespValue, version: RespVersion, after?: () => void): void {
+    slot.value = value;
+    slot.version = version;
     slot.after = after;
     this.flush();
   }
@@ -45,10 +57,13 @@ export class OrderedReplies {
   private flush(): void {
     while (this.head < this.slots.length) {
       const slot = this.slots[this.head]!;
-      if (slot.bytes === undefined) break;
+      if (slot.value === undefined) break;
       this.head++;
-      this.write(slot.bytes);
-      slot.after?.();
+      this.sink.value(slot.value, slot.version);
+      if (slot.after !== undefined) {
+        this.sink.flush();
+        slot.after();
+      }
     }
     // Drop written slots in batches so the array does not grow without bound.
     if (this.head > 1024 || this.head === this.slots.length) {

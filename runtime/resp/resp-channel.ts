@@ -1,13 +1,15 @@
 import net from "node:net";
 import type { CallOptions, Invoker } from "../call.js";
+import type { DeadlineEntry } from "../deadline/deadline-wheel.js";
+import { type ExpiringEntry, sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
 import type { MethodDescriptor } from "../descriptor.js";
 import { Code, RpcError } from "../errors.js";
-import { writeRespArguments } from "./call-arguments.js";
+import { encodeRespArguments } from "./call-arguments.js";
 import { RespConversionError } from "./resp-conversion-error.js";
 import { lineToError } from "./error-reply.js";
 import { RespParser } from "./resp-parser.js";
-import { serializeCommand } from "./resp-serializer.js";
 import type { RespValue } from "./resp-value.js";
+import { RespWriteBatch } from "./resp-write-batch.js";
 import { respReplyToResult } from "./reply-result.js";
 
 export interface RespChannelOptions {
@@ -18,16 +20,41 @@ export interface RespChannelOptions {
   maxReplyBytes?: number;
 }
 
-/** A request waiting for its reply; replies arrive in request order. */
-interface PendingReply {
-  /** Undefined for the channel's own commands (RPC.ERRORS, QUIT), whose replies are only consumed. */
-  readonly method: MethodDescriptor | undefined;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: Error) => void;
+/**
+ * A request waiting for its reply; replies arrive in request order. A plain object
+ * rather than closures: it is the deadline-wheel entry and the AbortSignal listener
+ * (via `handleEvent`) at once, so a call costs no timer and no callbacks of its own.
+ */
+class PendingReply implements ExpiringEntry {
+  deadlineAt = 0;
+  wheelBucket: DeadlineEntry[] | undefined = undefined;
+  wheelSlot = 0;
+  timeoutMs = 0;
   /** Set once the caller has its answer (reply, timeout or cancel); a late reply is then dropped. */
-  settled: boolean;
-  cleanup: () => void;
+  settled = false;
+
+  constructor(
+    private readonly owner: RespChannel,
+    /** Undefined for the channel's own commands (RPC.ERRORS, QUIT), whose replies are only consumed. */
+    readonly method: MethodDescriptor | undefined,
+    readonly signal: AbortSignal | undefined,
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
+
+  expire(): void {
+    const name = this.method?.fullName ?? "the call";
+    this.owner.fail(this, new RpcError(Code.DEADLINE_EXCEEDED, `${name} timed out after ${this.timeoutMs} ms`));
+  }
+
+  /** AbortSignal listener. */
+  handleEvent(): void {
+    const name = this.method?.fullName ?? "the call";
+    this.owner.fail(this, new RpcError(Code.CANCELLED, `${name} was cancelled`, { cause: this.signal?.reason }));
+  }
 }
+
+const ignore = (): void => undefined;
 
 /**
  * An Invoker that calls a server over RESP, the way `redis-cli` would: one lazily
@@ -40,7 +67,10 @@ interface PendingReply {
 export class RespChannel implements Invoker {
   private readonly options: RespChannelOptions;
   private socket: net.Socket | undefined;
-  private readonly pending: PendingReply[] = [];
+  private batch: RespWriteBatch | undefined;
+  /** Requests sent and not yet answered, oldest first from `head`. */
+  private pending: PendingReply[] = [];
+  private head = 0;
   private closed = false;
   private closedPromise: Promise<void> | undefined;
 
@@ -51,29 +81,28 @@ export class RespChannel implements Invoker {
   invoke(method: MethodDescriptor, args: readonly unknown[], options: CallOptions = {}): Promise<unknown> {
     if (this.closed) return Promise.reject(new RpcError(Code.UNAVAILABLE, "RespChannel is closed"));
     if (options.signal?.aborted) return Promise.reject(new RpcError(Code.CANCELLED, `${method.fullName} was cancelled before it was sent`));
-    let words: Buffer[];
+    let words: (Buffer | string)[];
     try {
-      words = writeRespArguments(method, args);
+      words = encodeRespArguments(method, args);
     } catch (error) {
       if (error instanceof RespConversionError) return Promise.reject(new RpcError(Code.INVALID_ARGUMENT, error.message, { cause: error }));
-      return Promise.reject(error);
+      // Anything else (a value nested deeper than the stack) is still a bad argument, and callers expect an RpcError.
+      return Promise.reject(RpcError.from(error, Code.INVALID_ARGUMENT));
     }
-    const socket = this.connection();
+    const batch = this.connection();
     return new Promise<unknown>((resolve, reject) => {
-      const entry = this.enqueue(method, resolve, reject);
-      const timeoutMs = options.timeoutMs ?? method.hints.timeoutMs;
-      const timer =
-        timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => this.settle(entry, new RpcError(Code.DEADLINE_EXCEEDED, `${method.fullName} timed out after ${timeoutMs} ms`)), timeoutMs);
       const signal = options.signal;
-      const onAbort = (): void => this.settle(entry, new RpcError(Code.CANCELLED, `${method.fullName} was cancelled`, { cause: signal?.reason }));
-      signal?.addEventListener("abort", onAbort, { once: true });
-      entry.cleanup = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      socket.write(serializeCommand(["CALL", method.fullName, ...words]));
+      const entry = new PendingReply(this, method, signal, resolve, reject);
+      this.pending.push(entry);
+      const timeoutMs = options.timeoutMs ?? method.hints.timeoutMs;
+      // As on Channel, 0 and Infinity mean "no deadline".
+      if (timeoutMs !== undefined && timeoutMs !== 0 && timeoutMs !== Infinity) {
+        entry.timeoutMs = timeoutMs;
+        entry.deadlineAt = Date.now() + timeoutMs;
+        sharedDeadlineWheel.add(entry);
+      }
+      signal?.addEventListener("abort", entry, { once: true });
+      batch.call(method.fullName, words);
     });
   }
 
@@ -84,8 +113,8 @@ export class RespChannel implements Invoker {
     if (socket === undefined) return Promise.resolve();
     if (this.closedPromise === undefined) {
       this.closedPromise = new Promise<void>((resolve) => socket.once("close", () => resolve()));
-      this.enqueue(undefined, () => undefined, () => undefined);
-      socket.write(serializeCommand(["QUIT"]));
+      this.pending.push(new PendingReply(this, undefined, undefined, ignore, ignore));
+      this.batch?.command(["QUIT"]);
     }
     return this.closedPromise;
   }
@@ -96,22 +125,44 @@ export class RespChannel implements Invoker {
     this.socket?.destroy();
   }
 
-  private enqueue(method: MethodDescriptor | undefined, resolve: (value: unknown) => void, reject: (error: Error) => void): PendingReply {
-    const entry: PendingReply = { method, resolve, reject, settled: false, cleanup: () => undefined };
-    this.pending.push(entry);
+  /** @internal Settles `entry` with an error unless it already has its answer (timeout, cancel, lost connection). */
+  fail(entry: PendingReply, error: Error): void {
+    if (!this.release(entry)) return;
+    entry.reject(error);
+  }
+
+  private succeed(entry: PendingReply, value: unknown): void {
+    if (!this.release(entry)) return;
+    entry.resolve(value);
+  }
+
+  /** Marks `entry` settled and drops its deadline and abort listener; false if it already was. */
+  private release(entry: PendingReply): boolean {
+    if (entry.settled) return false;
+    entry.settled = true;
+    if (entry.wheelBucket !== undefined) sharedDeadlineWheel.remove(entry);
+    entry.signal?.removeEventListener("abort", entry);
+    return true;
+  }
+
+  /** The oldest unanswered request, taken off the queue. */
+  private takeOldest(): PendingReply | undefined {
+    if (this.head >= this.pending.length) return undefined;
+    const entry = this.pending[this.head]!;
+    this.head++;
+    // Drop answered requests in batches rather than shifting the array on every reply.
+    if (this.head === this.pending.length) {
+      this.pending.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024) {
+      this.pending = this.pending.slice(this.head);
+      this.head = 0;
+    }
     return entry;
   }
 
-  private settle(entry: PendingReply, outcome: Error | { value: unknown }): void {
-    if (entry.settled) return;
-    entry.settled = true;
-    entry.cleanup();
-    if (outcome instanceof Error) entry.reject(outcome);
-    else entry.resolve(outcome.value);
-  }
-
-  private connection(): net.Socket {
-    if (this.socket !== undefined) return this.socket;
+  private connection(): RespWriteBatch {
+    if (this.socket !== undefined && this.batch !== undefined) return this.batch;
     const socket = net.createConnection({ host: this.options.host ?? "127.0.0.1", port: this.options.port });
     socket.setNoDelay(true);
     const maxReplyBytes = this.options.maxReplyBytes ?? 64 * 1024 * 1024;
@@ -132,35 +183,44 @@ export class RespChannel implements Invoker {
     socket.on("close", () => {
       if (this.socket === socket) {
         this.socket = undefined;
+        this.batch = undefined;
       }
       const error = failure ?? new RpcError(Code.UNAVAILABLE, "connection closed");
-      for (const entry of this.pending.splice(0)) this.settle(entry, error);
+      const unanswered = this.pending.slice(this.head);
+      this.pending = [];
+      this.head = 0;
+      for (const entry of unanswered) this.fail(entry, error);
     });
+    const batch = new RespWriteBatch(socket);
     this.socket = socket;
+    this.batch = batch;
     // Declared exceptions as JSON fields, so they can be rebuilt exactly.
-    this.enqueue(undefined, () => undefined, () => undefined);
-    socket.write(serializeCommand(["RPC.ERRORS", "JSON"]));
-    return socket;
+    this.pending.push(new PendingReply(this, undefined, undefined, ignore, ignore));
+    batch.command(["RPC.ERRORS", "JSON"]);
+    return batch;
   }
 
   private onReply(reply: RespValue): void {
-    const entry = this.pending.shift();
+    const entry = this.takeOldest();
     if (entry === undefined) throw new Error(`a reply arrived with no request waiting for it (${reply.type})`);
     if (entry.settled) return;
     const method = entry.method;
     if (method === undefined) {
-      this.settle(entry, { value: undefined });
+      this.succeed(entry, undefined);
       return;
     }
     if (reply.type === "error") {
-      this.settle(entry, lineToError(method, reply.value));
+      this.fail(entry, lineToError(method, reply.value));
       return;
     }
+    let value: unknown;
     try {
-      this.settle(entry, { value: respReplyToResult(method, reply) });
+      value = respReplyToResult(method, reply);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.settle(entry, new RpcError(Code.INTERNAL, `unexpected reply to ${method.fullName}: ${message}`, { cause: error }));
+      this.fail(entry, new RpcError(Code.INTERNAL, `unexpected reply to ${method.fullName}: ${message}`, { cause: error }));
+      return;
     }
+    this.succeed(entry, value);
   }
 }

@@ -9,8 +9,8 @@ import { RespConversionError } from "./resp-conversion-error.js";
 import { errorToLine, type ErrorLine, type ExceptionFormat } from "./error-reply.js";
 import { OrderedReplies, type ReplySlot } from "./ordered-replies.js";
 import { RespParser, RespProtocolError } from "./resp-parser.js";
-import { serializeResp } from "./resp-serializer.js";
 import { resp, type RespValue, type RespVersion } from "./resp-value.js";
+import { RespWriteBatch } from "./resp-write-batch.js";
 import { resultToRespReply } from "./result-reply.js";
 
 /** Where a RESP connection reports what its peer cannot see. */
@@ -48,6 +48,7 @@ class RespConnection {
   private readonly maxBufferedReplyBytes: number;
   private readonly peer: string;
   private readonly parser: RespParser;
+  private readonly batch: RespWriteBatch;
   private readonly replies: OrderedReplies;
   private readonly session: RespSession;
   private readonly abort = new AbortController();
@@ -65,9 +66,11 @@ class RespConnection {
     this.peer = options.peer ?? `${socket.remoteAddress ?? "unknown"}:${socket.remotePort ?? 0}`;
     const maxRequestBytes = options.maxRequestBytes ?? 64 * 1024 * 1024;
     this.parser = new RespParser({ inlineCommands: true, maxValueBytes: maxRequestBytes, maxBulkBytes: maxRequestBytes });
-    this.replies = new OrderedReplies((bytes) => {
-      if (!this.socket.destroyed) this.socket.write(bytes);
+    // A flush may leave the socket with room again and no "drain" to say so.
+    this.batch = new RespWriteBatch(socket, () => {
+      if (this.paused) this.pump();
     });
+    this.replies = new OrderedReplies(this.batch);
     this.session = { version: 2, exceptionFormat: "text", clientName: undefined, id: nextConnectionId++, table };
   }
 
@@ -92,19 +95,16 @@ class RespConnection {
     // Replies filled while pumping would call back in here; the running loop covers them.
     if (this.pumping) return;
     this.pumping = true;
-    // Replies to a burst of pipelined commands leave in one write instead of one each.
-    this.socket.cork();
     try {
       this.pumpCommands();
     } finally {
       this.pumping = false;
-      this.socket.uncork();
     }
   }
 
   private pumpCommands(): void {
     while (!this.stopped) {
-      if (this.replies.pending >= this.maxPipelined || this.socket.writableLength >= this.maxBufferedReplyBytes) {
+      if (this.replies.pending >= this.maxPipelined || this.batch.pendingBytes >= this.maxBufferedReplyBytes) {
         if (!this.paused) {
           this.paused = true;
           this.socket.pause();
@@ -131,7 +131,7 @@ class RespConnection {
     this.logger.warn({ peer: this.peer, reason }, "closing RESP connection after a protocol error");
     this.stopped = true;
     const slot = this.replies.reserve();
-    this.replies.fill(slot, serializeResp(resp.error(`ERR Protocol error: ${reason}`)), () => this.closeAfterWrite());
+    this.replies.fill(slot, resp.error(`ERR Protocol error: ${reason}`), 2, () => this.closeAfterWrite());
   }
 
   private closeAfterWrite(): void {
@@ -142,21 +142,22 @@ class RespConnection {
   private execute(command: RespValue): void {
     // Redis skips empty and null multibulks rather than failing on them.
     if (command.type === "null" || (command.type === "array" && command.value.length === 0)) return;
-    if (command.type !== "array" || command.value.some((word) => word.type !== "bulk")) {
+    const words = command.type === "array" ? bulkWords(command.value) : undefined;
+    if (words === undefined) {
       this.protocolError(`expected a command as an array of bulk strings, got ${describeCommand(command)}`);
       return;
     }
-    const words = command.value.map((word) => (word as { value: Buffer }).value);
-    const nameText = words[0]!.toString("utf8");
-    const name = nameText.toUpperCase();
     const slot = this.replies.reserve();
-    if (name === "CALL") {
+    // CALL is nearly every command: recognised from its bytes, without decoding the name.
+    if (isCall(words[0]!)) {
       if (words.length < 2) return this.reply(slot, resp.error("ERR wrong number of arguments for 'call' command"));
       return this.call(slot, words[1]!.toString("utf8"), words.slice(2));
     }
+    const nameText = words[0]!.toString("utf8");
+    const name = nameText.toUpperCase();
     if (name === "QUIT") {
       this.stopped = true;
-      this.replies.fill(slot, serializeResp(resp.ok, this.session.version), () => this.closeAfterWrite());
+      this.replies.fill(slot, resp.ok, this.session.version, () => this.closeAfterWrite());
       return;
     }
     const builtin = runBuiltin(name, words.slice(1), this.session);
@@ -168,7 +169,7 @@ class RespConnection {
   }
 
   private reply(slot: ReplySlot, value: RespValue, version: RespVersion = this.session.version): void {
-    this.replies.fill(slot, serializeResp(value, version));
+    this.replies.fill(slot, value, version);
     if (this.paused) this.pump();
   }
 
@@ -179,8 +180,10 @@ class RespConnection {
     try {
       args = readRespArguments(registered.method, rawArgs);
     } catch (error) {
-      if (!(error instanceof RespConversionError)) throw error;
-      return this.reply(slot, resp.error(`${Code.INVALID_ARGUMENT} ${error.message}`));
+      if (error instanceof RespConversionError) return this.reply(slot, resp.error(`${Code.INVALID_ARGUMENT} ${error.message}`));
+      // Thrown from a socket "data" listener it would be uncaught and end the process; answer this call instead.
+      this.logger.error({ peer: this.peer, method: fullName, err: error }, "reading RESP call arguments failed");
+      return this.reply(slot, resp.error(`${Code.INTERNAL} internal error`));
     }
     const context: CallContext = {
       service: registered.service,
@@ -228,6 +231,22 @@ class RespConnection {
   private logHandlerError(registered: RegisteredMethod, error: unknown): void {
     this.logger.error({ peer: this.peer, method: registered.method.fullName, err: error }, "handler failed");
   }
+}
+
+/** True for `CALL` in any letter case. */
+function isCall(word: Buffer): boolean {
+  // `| 0x20` folds ASCII upper case to lower case.
+  return word.length === 4 && (word[0]! | 0x20) === 0x63 && (word[1]! | 0x20) === 0x61 && (word[2]! | 0x20) === 0x6c && (word[3]! | 0x20) === 0x6c;
+}
+
+/** The words of a command, or undefined if one of them is not a bulk string. */
+function bulkWords(items: readonly RespValue[]): Buffer[] | undefined {
+  const words: Buffer[] = [];
+  for (const item of items) {
+    if (item.type !== "bulk") return undefined;
+    words.push(item.value);
+  }
+  return words;
 }
 
 function describeCommand(value: RespValue): string {

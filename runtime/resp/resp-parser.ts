@@ -50,6 +50,9 @@ const CR = 0x0d;
 const LF = 0x0a;
 const lineTypes = new Set([..."+-:$*_,#(!=%~>|"].map((c) => c.charCodeAt(0)));
 const bulkTypes = new Set([..."$!="].map((c) => c.charCodeAt(0)));
+/** Types whose line is a length: bulk strings and aggregates. */
+const lengthTypes = new Set([..."$!=*%~>|"].map((c) => c.charCodeAt(0)));
+const noBytes = Buffer.alloc(0);
 const aggregateKinds: Record<string, AggregateKind> = { "*": "array", "%": "map", "~": "set", ">": "push", "|": "attribute" };
 const minInt64 = -(2n ** 63n);
 const maxInt64 = 2n ** 63n - 1n;
@@ -60,6 +63,8 @@ const maxInt64 = 2n ** 63n - 1n;
  * returns one complete top-level value, or undefined when more input is needed.
  * Pulling values one at a time lets a server stop taking commands (back-pressure)
  * without losing the ones already received. Malformed input throws RespProtocolError.
+ * A bulk string that lies within one pushed chunk is returned as a view of that
+ * chunk, not a copy: don't reuse a pushed buffer while its values are in use.
  */
 export class RespParser {
   private readonly limits: RespParserLimits;
@@ -69,7 +74,7 @@ export class RespParser {
   private lineType = 0;
   private lineParts: Buffer[] = [];
   private lineLength = 0;
-  private bulk: Buffer = Buffer.alloc(0);
+  private bulk: Buffer = noBytes;
   private bulkFilled = 0;
   private bulkType = 0;
   private bulkEndSeen = 0;
@@ -173,6 +178,15 @@ export class RespParser {
 
   private readLine(chunk: Buffer): RespValue | undefined {
     const end = chunk.indexOf(LF, this.offset);
+    // The common case: the whole line is in this chunk; read it in place.
+    if (end !== -1 && this.lineLength === 0 && this.state === "line") {
+      const start = this.offset;
+      if (end - start > this.limits.maxLineBytes + 1) this.fail(`line longer than ${this.limits.maxLineBytes} bytes`);
+      this.consume(chunk, end - start + 1);
+      this.state = "type";
+      if (end === start || chunk[end - 1] !== CR) this.fail("line not terminated by CRLF");
+      return this.finishLine(chunk, start, end - 1);
+    }
     const stop = end === -1 ? chunk.length : end;
     const piece = chunk.subarray(this.offset, stop);
     this.lineLength += piece.length;
@@ -192,7 +206,7 @@ export class RespParser {
     this.state = "type";
     if (inline) return this.finishInline(raw);
     if (raw.length === 0 || raw[raw.length - 1] !== CR) this.fail("line not terminated by CRLF");
-    return this.finishLine(raw.subarray(0, raw.length - 1));
+    return this.finishLine(raw, 0, raw.length - 1);
   }
 
   private finishInline(raw: Buffer): RespValue | undefined {
@@ -207,9 +221,17 @@ export class RespParser {
     return this.deliver({ type: "array", value: args.map((value) => ({ type: "bulk", value })) });
   }
 
-  private finishLine(line: Buffer): RespValue | undefined {
+  /** The line held in `source` from `start` to `end` (CRLF excluded). */
+  private finishLine(source: Buffer, start: number, end: number): RespValue | undefined {
+    if (lengthTypes.has(this.lineType)) {
+      // Lengths are read from the bytes; the text is only built to report a bad one.
+      let count = readLength(source, start, end);
+      if (count === undefined) count = parseLength(source.toString("utf8", start, end), this);
+      if (bulkTypes.has(this.lineType)) return this.startBulk(count);
+      return this.startAggregate(aggregateKinds[String.fromCharCode(this.lineType)]!, count);
+    }
     const type = String.fromCharCode(this.lineType);
-    const text = line.toString("utf8");
+    const text = source.toString("utf8", start, end);
     switch (type) {
       case "+":
         return this.deliver({ type: "simple", value: text });
@@ -220,7 +242,7 @@ export class RespParser {
       case "(":
         return this.deliver({ type: "bignum", value: parseInteger(text, false, this) });
       case "_":
-        if (line.length !== 0) this.fail("null carries no data");
+        if (end !== start) this.fail("null carries no data");
         return this.deliver({ type: "null" });
       case "#":
         if (text !== "t" && text !== "f") this.fail(`invalid boolean '${text}'`);
@@ -228,11 +250,9 @@ export class RespParser {
       case ",":
         return this.deliver({ type: "double", value: parseDouble(text, this) });
       default:
-        break;
+        // Unreachable: readType admits only the line types handled here and above.
+        return this.fail(`unknown type byte ${describeByte(this.lineType)}`);
     }
-    const count = parseLength(text, this);
-    if (bulkTypes.has(this.lineType)) return this.startBulk(count);
-    return this.startAggregate(aggregateKinds[type]!, count);
   }
 
   private startBulk(length: number): RespValue | undefined {
@@ -247,6 +267,18 @@ export class RespParser {
       this.fail(`value exceeds the limit of ${this.limits.maxValueBytes} bytes`);
     }
     this.bulkType = this.lineType;
+    // The common case: the payload and its CRLF are in the current chunk. The value is
+    // then a view of the chunk, not a copy (the socket hands out a fresh chunk per read).
+    const chunk = this.chunks[0];
+    if (chunk !== undefined && this.offset + length + 2 <= chunk.length) {
+      const start = this.offset;
+      if (chunk[start + length] !== CR) this.fail(`bulk string not followed by CRLF (got ${describeByte(chunk[start + length]!)})`, this.consumed + length);
+      if (chunk[start + length + 1] !== LF) {
+        this.fail(`bulk string not followed by CRLF (got ${describeByte(chunk[start + length + 1]!)})`, this.consumed + length + 1);
+      }
+      this.consume(chunk, length + 2);
+      return this.finishBulk(chunk.subarray(start, start + length));
+    }
     this.bulk = Buffer.allocUnsafe(length);
     this.bulkFilled = 0;
     this.bulkEndSeen = 0;
@@ -271,7 +303,11 @@ export class RespParser {
     if (this.bulkEndSeen < 2) return undefined;
     this.state = "type";
     const data = this.bulk;
-    this.bulk = Buffer.alloc(0);
+    this.bulk = noBytes;
+    return this.finishBulk(data);
+  }
+
+  private finishBulk(data: Buffer): RespValue | undefined {
     if (this.bulkType === 0x21) return this.deliver({ type: "bulkError", value: data });
     if (this.bulkType === 0x3d) {
       if (data.length < 4 || data[3] !== 0x3a) this.fail("verbatim string lacks its 'fmt:' prefix");
@@ -347,6 +383,20 @@ function pairUp(items: readonly RespValue[]): (readonly [RespValue, RespValue])[
   const pairs: (readonly [RespValue, RespValue])[] = [];
   for (let i = 0; i < items.length; i += 2) pairs.push([items[i]!, items[i + 1]!]);
   return pairs;
+}
+
+/** The length written in `source[start..end)` (-1, or 0 to 15 digits without a leading zero), or undefined if it is not one. */
+function readLength(source: Buffer, start: number, end: number): number | undefined {
+  const digits = end - start;
+  if (digits === 2 && source[start] === 0x2d && source[start + 1] === 0x31) return -1;
+  if (digits === 0 || digits > 15 || (digits > 1 && source[start] === 0x30)) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = source[i]! - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function parseLength(text: string, parser: RespParser): number {

@@ -13,7 +13,8 @@ const integerRanges = {
 const minInt64 = -(2n ** 63n);
 const maxInt64 = 2n ** 63n - 1n;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+/** Base64 characters, then any `=`; the lengths are checked by isBase64. */
+const base64Shape = /^[A-Za-z0-9+/]*(=*)$/;
 const decimalPattern = /^[+-]?\d+$/;
 const doublePattern = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -53,12 +54,29 @@ export function parseScalarText(text: string, type: TextScalarType, path: string
       if (!uuidPattern.test(text)) throw new RespConversionError(path, `${quote(text)} is not a uuid (8-4-4-4-12 hex digits)`);
       return text.toLowerCase();
     case "binary":
-      if (!base64Pattern.test(text)) throw new RespConversionError(path, `${quote(text)} is not base64`);
+      if (!isBase64(text)) throw new RespConversionError(path, `${quote(text)} is not base64`);
       return new Uint8Array(Buffer.from(text, "base64"));
     case "enum":
       return parseEnumText(text, type.enum, path);
   }
 }
+
+/**
+ * Base64 with or without its padding. Checked by lengths rather than by a regexp
+ * group repeated per 4 characters, which overflows V8's regexp stack on inputs of
+ * a few MB (a binary field of a few MiB in a JSON argument or reply).
+ */
+function isBase64(text: string): boolean {
+  const match = base64Shape.exec(text);
+  if (match === null) return false;
+  const padding = match[1]!.length;
+  const lastGroup = (text.length - padding) % 4;
+  if (padding === 0) return lastGroup !== 1;
+  return (lastGroup === 2 && padding === 2) || (lastGroup === 3 && padding === 1);
+}
+
+/** In unicode mode a well-formed pair is one code point, so only lone surrogates match. */
+const loneSurrogatePattern = /\p{Cs}/u;
 
 /** The text form `parseScalarText` reads back; binary becomes base64. */
 export function formatScalarText(value: unknown, type: TextScalarType, path: string): string {
@@ -79,6 +97,10 @@ export function formatScalarText(value: unknown, type: TextScalarType, path: str
       return formatRespDouble(value);
     case "string":
       if (typeof value !== "string") throw mismatch(path, value, "a string");
+      // UTF-8 has no encoding for a lone surrogate: Buffer.from would turn it into U+FFFD without a word.
+      if (loneSurrogatePattern.test(value)) {
+        throw new RespConversionError(path, "string holds a lone UTF-16 surrogate, which UTF-8 cannot carry");
+      }
       return value;
     case "uuid":
       if (typeof value !== "string" || !uuidPattern.test(value)) throw mismatch(path, value, "a uuid string");
