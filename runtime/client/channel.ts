@@ -138,14 +138,15 @@ export class Channel extends EventEmitter<ChannelEvents> implements Invoker {
       );
     }
     // 0 and Infinity both mean "no deadline".
-    const deadlineAt = timeoutMs > 0 && timeoutMs !== Infinity ? Date.now() + timeoutMs : 0;
+    const now = Date.now();
+    const deadlineAt = timeoutMs > 0 && timeoutMs !== Infinity ? now + timeoutMs : 0;
     let connection: ClientConnection;
     try {
       connection = this.pick();
     } catch (error) {
       return Promise.reject(error);
     }
-    return connection.call(method, args, this.codec, deadlineAt, signal, options?.metadata);
+    return connection.call(method, args, this.codec, deadlineAt, signal, options?.metadata, now);
   }
 
   /**

@@ -6,7 +6,8 @@ import { Code, RpcError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { decodeErrorBody } from "../wire/error-body.js";
 import { FrameBatchWriter } from "../transport/frame-batch-writer.js";
-import { encodeFrame } from "../wire/frame-encoder.js";
+import { type DeferredBody, hasDeferredBodies } from "../wire/deferred-body.js";
+import { encodeFrame, encodeFrameDeferred } from "../wire/frame-encoder.js";
 import { FrameDecoder } from "../wire/frame-decoder.js";
 import type { FrameLimits } from "../wire/frame-limits.js";
 import { CodecId, type Frame, FrameKind } from "../wire/frame.js";
@@ -99,8 +100,9 @@ export class ClientConnection implements PendingCallOwner {
   }
 
   /**
-   * Sends a call. `deadlineAt` is epoch ms or 0 for none. Resolves with the decoded
-   * outcome, rejects with the declared exception instance or an RpcError.
+   * Sends a call. `deadlineAt` is epoch ms or 0 for none; `now` is the caller's
+   * Date.now() if it has one at hand. Resolves with the decoded outcome, rejects
+   * with the declared exception instance or an RpcError.
    */
   call(
     method: MethodDescriptor,
@@ -109,30 +111,15 @@ export class ClientConnection implements PendingCallOwner {
     deadlineAt: number,
     signal: AbortSignal | undefined,
     metadata: Record<string, string> | undefined,
+    now: number = Date.now(),
   ): Promise<unknown> {
-    let body: Uint8Array;
-    try {
-      body = codec.encodeArgs(method, args);
-    } catch (error) {
-      return Promise.reject(RpcError.from(error, Code.INVALID_ARGUMENT));
-    }
-    const remainingMs = deadlineAt === 0 ? 0 : Math.max(1, Math.ceil(deadlineAt - Date.now()));
+    const remainingMs = deadlineAt === 0 ? 0 : Math.max(1, Math.ceil(deadlineAt - now));
     const id = method.oneway ? 0 : this.allocateId();
-    const frame: Frame = {
-      kind: method.oneway ? FrameKind.Oneway : FrameKind.Call,
-      requestId: id,
-      method: method.fullName,
-      codec: codec.id,
-      flags: 0,
-      deadlineMs: remainingMs,
-      metadata,
-      body,
-    };
     let bytes: Buffer;
     try {
-      bytes = encodeFrame(frame, this.settings.limits);
+      bytes = this.encodeCall(method, args, codec, id, remainingMs, metadata);
     } catch (error) {
-      return Promise.reject(RpcError.from(error, Code.INTERNAL));
+      return Promise.reject(error);
     }
     const backlog = this.writer.pendingBytes;
     if (backlog + bytes.length > this.settings.maxPendingBytes) {
@@ -151,22 +138,72 @@ export class ClientConnection implements PendingCallOwner {
         });
       });
     }
-    return new Promise((resolve, reject) => {
-      const pendingCall = new PendingCall(id, method, codec, signal, resolve, reject, this);
-      this.track(pendingCall, deadlineAt);
-      this.writer.writeEncoded(bytes);
-    });
+    const pendingCall = new PendingCall(id, method, codec, signal, this);
+    const promise = pendingCall.promise();
+    this.track(pendingCall, deadlineAt);
+    this.writer.writeEncoded(bytes);
+    return promise;
+  }
+
+  /**
+   * The frame of a call. Throws RpcError: INVALID_ARGUMENT for arguments the codec
+   * refuses, RESOURCE_EXHAUSTED for a frame over the limit, INTERNAL otherwise.
+   */
+  private encodeCall(
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    codec: MessageCodec,
+    id: number,
+    remainingMs: number,
+    metadata: Record<string, string> | undefined,
+  ): Buffer {
+    const kind = method.oneway ? FrameKind.Oneway : FrameKind.Call;
+    const limits = this.settings.limits;
+    if (hasDeferredBodies(codec)) {
+      let body: DeferredBody;
+      try {
+        body = codec.encodeArgsDeferred(method, args);
+      } catch (error) {
+        throw RpcError.from(error, Code.INVALID_ARGUMENT);
+      }
+      try {
+        return encodeFrameDeferred(kind, id, method.fullName, codec.id, remainingMs, metadata, body, limits);
+      } catch (error) {
+        throw RpcError.from(error, Code.INTERNAL);
+      }
+    }
+    let body: Uint8Array;
+    try {
+      body = codec.encodeArgs(method, args);
+    } catch (error) {
+      throw RpcError.from(error, Code.INVALID_ARGUMENT);
+    }
+    const frame: Frame = {
+      kind,
+      requestId: id,
+      method: method.fullName,
+      codec: codec.id,
+      flags: 0,
+      deadlineMs: remainingMs,
+      metadata,
+      body,
+    };
+    try {
+      return encodeFrame(frame, limits);
+    } catch (error) {
+      throw RpcError.from(error, Code.INTERNAL);
+    }
   }
 
   /** Sends a ping and resolves with the round-trip time in milliseconds. */
   ping(codec: MessageCodec, deadlineAt: number, signal: AbortSignal | undefined): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const id = this.allocateId();
-      const pendingCall = new PendingCall(id, undefined, codec, signal, resolve as (v: unknown) => void, reject, this);
-      pendingCall.startedAt = performance.now();
-      this.track(pendingCall, deadlineAt);
-      this.writer.write(controlFrame(FrameKind.Ping, id, codec.id));
-    });
+    const id = this.allocateId();
+    const pendingCall = new PendingCall(id, undefined, codec, signal, this);
+    const promise = pendingCall.promise() as Promise<number>;
+    pendingCall.startedAt = performance.now();
+    this.track(pendingCall, deadlineAt);
+    this.writer.write(controlFrame(FrameKind.Ping, id, codec.id));
+    return promise;
   }
 
   /** Graceful: no new calls; the socket is ended once the pending calls settle. */

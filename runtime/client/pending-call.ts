@@ -9,10 +9,25 @@ export interface PendingCallOwner {
   cancelCall(call: PendingCall): void;
 }
 
+/** Stands in for resolve/reject until promise() sets them, so every PendingCall has one shape. */
+const notStarted = (): void => {
+  throw new Error("PendingCall settled before promise() was called");
+};
+
+/** The call whose promise is being created; read by the shared executor. */
+let settling: PendingCall | undefined;
+
+/** The executor of every call's promise: hands the settlers to the call, with no closure per call. */
+function takeSettlers(resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+  settling!.resolve = resolve;
+  settling!.reject = reject;
+}
+
 /**
  * One call waiting for its reply. A plain object rather than closures: it is the
- * deadline-wheel entry and the AbortSignal listener (via `handleEvent`) at once, so
- * a call costs one allocation besides its promise.
+ * deadline-wheel entry and the AbortSignal listener (via `handleEvent`) at once,
+ * and its promise is created by a shared executor, so a call costs one allocation
+ * besides its promise and the promise's settlers.
  */
 export class PendingCall implements ExpiringEntry {
   deadlineAt = 0;
@@ -20,6 +35,9 @@ export class PendingCall implements ExpiringEntry {
   wheelSlot = 0;
   /** For pings: when the ping was queued, to report the round trip. */
   startedAt = 0;
+  /** Settle the call's promise; set by promise(). */
+  resolve: (value: unknown) => void = notStarted;
+  reject: (reason: unknown) => void = notStarted;
 
   constructor(
     readonly id: number,
@@ -27,10 +45,18 @@ export class PendingCall implements ExpiringEntry {
     readonly method: MethodDescriptor | undefined,
     readonly codec: MessageCodec,
     readonly signal: AbortSignal | undefined,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (reason: unknown) => void,
     readonly owner: PendingCallOwner,
   ) {}
+
+  /** Creates the promise this call settles; call once, before the call is tracked. */
+  promise(): Promise<unknown> {
+    settling = this;
+    try {
+      return new Promise(takeSettlers);
+    } finally {
+      settling = undefined;
+    }
+  }
 
   expire(): void {
     this.owner.expireCall(this);

@@ -5,7 +5,7 @@
  * default) and discovery resumes within about a second of etcd coming back.
  */
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, retry } from "cockatiel";
-import { isRecoverableError, type IOptions } from "etcd3";
+import { Etcd3, isRecoverableError, type IOptions } from "etcd3";
 
 /** What the etcd3 client needs from EtcdRegistryOptions, already validated. */
 export interface EtcdClientSettings {
@@ -50,4 +50,12 @@ export function etcdClientOptions(settings: EtcdClientSettings): IOptions {
     // Streams (watch, lease keepalive) live indefinitely; single requests must not hang.
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + requestTimeoutMs }),
   };
+}
+
+/**
+ * A new etcd3 client (it connects lazily). This module is the one that loads etcd3
+ * and cockatiel, so EtcdRegistry imports it dynamically, on first use.
+ */
+export function createEtcdClient(settings: EtcdClientSettings): Etcd3 {
+  return new Etcd3(etcdClientOptions(settings));
 }

@@ -4,9 +4,9 @@
  * a service's prefix. Survives etcd restarts, lost leases, compaction and the loss
  * of a minority of cluster members.
  */
-import { Etcd3 } from "etcd3";
+import type { Etcd3 } from "etcd3";
 import { Code, RpcError } from "../errors.js";
-import { etcdClientOptions } from "./etcd-client-options.js";
+import type { EtcdClientSettings } from "./etcd-client-options.js";
 import {
   checkEtcdPrefix,
   DEFAULT_ETCD_PREFIX,
@@ -47,29 +47,36 @@ const endpointPattern = /^(http:\/\/)?[^\s/]+:\d{1,5}\/?$/;
 export class EtcdRegistry implements Registry {
   readonly prefix: string;
   readonly ttlSeconds: number;
-  private readonly client: Etcd3;
+  private readonly clientSettings: EtcdClientSettings;
+  /** The etcd client, created with the first register() or watch(). */
+  private client: Promise<Etcd3> | undefined;
   private readonly logger: Logger;
   private readonly maxReconnectDelayMs: number;
   private readonly registrations = new Set<EtcdRegistration>();
   private readonly watches = new Set<EtcdProviderWatch>();
   private closing: Promise<void> | undefined;
 
-  /** Validates the options (INVALID_ARGUMENT naming the bad one) and creates the etcd client; connects lazily. */
+  /**
+   * Validates the options (INVALID_ARGUMENT naming the bad one). etcd3 is loaded and
+   * its client created on the first register() or watch(), so a process that
+   * imports the runtime without using etcd does not carry etcd3 and its gRPC stack.
+   */
   constructor(options: EtcdRegistryOptions) {
     const settings = validateOptions(options);
     this.prefix = settings.prefix;
     this.ttlSeconds = settings.ttlSeconds;
     this.logger = options.logger ?? defaultLogger();
     this.maxReconnectDelayMs = settings.maxReconnectDelayMs;
-    this.client = new Etcd3(etcdClientOptions(settings));
+    this.clientSettings = settings;
   }
 
   async register(input: ProviderInfo): Promise<Registration> {
     this.checkOpen();
     const provider = normalizeProvider(input);
+    const client = await this.etcdClient();
     const registration = new EtcdRegistration(
       {
-        client: this.client,
+        client,
         ttlSeconds: this.ttlSeconds,
         maxReconnectDelayMs: this.maxReconnectDelayMs,
         logger: this.logger,
@@ -93,8 +100,9 @@ export class EtcdRegistry implements Registry {
   async watch(service: string): Promise<ProviderWatch> {
     this.checkOpen();
     checkServiceName(service);
+    const client = await this.etcdClient();
     const watch = new EtcdProviderWatch(
-      { client: this.client, maxReconnectDelayMs: this.maxReconnectDelayMs, logger: this.logger },
+      { client, maxReconnectDelayMs: this.maxReconnectDelayMs, logger: this.logger },
       service,
       serviceProvidersPrefix(this.prefix, service),
       () => this.watches.delete(watch),
@@ -122,7 +130,24 @@ export class EtcdRegistry implements Registry {
   private async shutdown(): Promise<void> {
     await Promise.all([...this.registrations].map((registration) => registration.deregister()));
     await Promise.all([...this.watches].map((watch) => watch.close()));
-    this.client.close();
+    const client = await this.client?.catch(() => undefined);
+    client?.close();
+  }
+
+  /** The etcd client, loading etcd3 on first use; throws if the registry was closed meanwhile. */
+  private async etcdClient(): Promise<Etcd3> {
+    this.client ??= import("./etcd-client-options.js").then(
+      ({ createEtcdClient }) => createEtcdClient(this.clientSettings),
+      (error: unknown) => {
+        throw new RpcError(Code.FAILED_PRECONDITION, `EtcdRegistry could not load etcd3: ${(error as Error).message}`, {
+          cause: error,
+        });
+      },
+    );
+    const client = await this.client;
+    // close() may have run while etcd3 loaded; it would not see what is created from here on.
+    this.checkOpen();
+    return client;
   }
 
   private checkOpen(): void {

@@ -1,11 +1,14 @@
 import type { Socket } from "node:net";
+import type { Outcome } from "../codec/codec.js";
 import { codecById } from "../codec/codec-registry.js";
 import { sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
 import type { MethodTable } from "../dispatch-contract.js";
 import { Code, RpcError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { FrameBatchWriter } from "../transport/frame-batch-writer.js";
+import { hasDeferredBodies } from "../wire/deferred-body.js";
 import { encodeErrorBody } from "../wire/error-body.js";
+import { encodeFrameDeferred } from "../wire/frame-encoder.js";
 import { FrameDecoder, FrameError } from "../wire/frame-decoder.js";
 import type { FrameLimits } from "../wire/frame-limits.js";
 import { CodecId, type Frame, FrameKind } from "../wire/frame.js";
@@ -26,6 +29,12 @@ export interface ServerConnectionSettings {
 
 const emptyBody = new Uint8Array(0);
 const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
+/**
+ * The outcome of every successful call, filled in just before it is encoded and
+ * emptied right after: encoding is synchronous and keeps no reference to it, so
+ * one object serves every reply instead of one per call.
+ */
+const successOutcome: Outcome = { fieldId: 0, value: undefined };
 
 /**
  * The server side of one binary-framed connection: decodes frames, runs calls
@@ -230,18 +239,39 @@ export class ServerConnection implements ServerCallOwner {
 
   private onResult(call: ServerCall, value: unknown): void {
     if (!this.settle(call)) return;
-    let body: Uint8Array;
+    successOutcome.value = value;
     try {
-      body = call.codec.encodeOutcome(call.method, { fieldId: 0, value });
+      this.sendOutcome(call, successOutcome);
     } catch (error) {
       this.settings.logger.error(
         { peer: this.peer, method: call.method.fullName, err: error },
         "handler result could not be encoded",
       );
       this.send(errorFrame(call.requestId, new RpcError(Code.INTERNAL, "internal error")));
+    } finally {
+      successOutcome.value = undefined;
+    }
+  }
+
+  /**
+   * Encodes and queues a reply; throws only when the outcome cannot be encoded. A
+   * codec with the DeferredBody fast path has its body copied straight into the frame.
+   */
+  private sendOutcome(call: ServerCall, outcome: Outcome): void {
+    const codec = call.codec;
+    if (!hasDeferredBodies(codec)) {
+      this.send(replyFrame(call, codec.encodeOutcome(call.method, outcome)));
       return;
     }
-    this.send(replyFrame(call, body));
+    const body = codec.encodeOutcomeDeferred(call.method, outcome);
+    let bytes: Buffer;
+    try {
+      bytes = encodeFrameDeferred(FrameKind.Reply, call.requestId, "", codec.id, 0, undefined, body, this.settings.limits);
+    } catch (error) {
+      this.replyNotSent(call.requestId, "", error);
+      return;
+    }
+    this.writer.writeEncoded(bytes);
   }
 
   private onFailure(call: ServerCall, error: unknown): void {
@@ -254,7 +284,7 @@ export class ServerConnection implements ServerCallOwner {
     if (!this.settle(call)) return;
     if (fieldId !== undefined) {
       try {
-        this.send(replyFrame(call, call.codec.encodeOutcome(call.method, { fieldId, value: error })));
+        this.sendOutcome(call, { fieldId, value: error });
         return;
       } catch (encodeError) {
         this.settings.logger.error(
@@ -287,11 +317,15 @@ export class ServerConnection implements ServerCallOwner {
     try {
       this.writer.write(frame);
     } catch (error) {
-      // Too large even after gzip: the caller gets a clear error instead of a reply.
-      const rpcError = RpcError.from(error, Code.INTERNAL);
-      this.settings.logger.warn({ peer: this.peer, method: frame.method, err: rpcError.message }, "reply not sent");
-      this.writer.write(errorFrame(frame.requestId, rpcError));
+      this.replyNotSent(frame.requestId, frame.method, error);
     }
+  }
+
+  private replyNotSent(requestId: number, method: string, error: unknown): void {
+    // Too large even after gzip: the caller gets a clear error instead of a reply.
+    const rpcError = RpcError.from(error, Code.INTERNAL);
+    this.settings.logger.warn({ peer: this.peer, method, err: rpcError.message }, "reply not sent");
+    this.writer.write(errorFrame(requestId, rpcError));
   }
 
   private checkBackPressure(): void {

@@ -1,7 +1,8 @@
 import { gzipSync } from "node:zlib";
 import { Code, RpcError } from "../errors.js";
 import { writeUtf8 } from "./buffer-utf8.js";
-import { CodecId, FrameFlags, type Frame } from "./frame.js";
+import type { DeferredBody } from "./deferred-body.js";
+import { CodecId, FrameFlags, type Frame, type FrameKind } from "./frame.js";
 import { defaultFrameLimits, maxInflatedBodyBytes, type FrameLimits } from "./frame-limits.js";
 import {
   FRAME_MAGIC,
@@ -29,21 +30,72 @@ import {
  * programming errors and throw a RangeError.
  */
 export function encodeFrame(frame: Frame, limits: FrameLimits = defaultFrameLimits): Buffer {
-  let body = frame.body;
-  let flags = frame.flags;
-  if ((flags & FrameFlags.Gzip) === 0 && body.byteLength > limits.compressThresholdBytes) {
+  return encodeParts(
+    frame.kind,
+    frame.requestId,
+    frame.method,
+    frame.codec,
+    frame.flags,
+    frame.deadlineMs,
+    frame.metadata,
+    frame.body,
+    undefined,
+    limits,
+  );
+}
+
+/**
+ * encodeFrame for a body still in a codec's scratch space: the body is copied
+ * once, straight into the frame, and no Frame object is needed. Same checks,
+ * gzip and errors as encodeFrame (flags start at 0). The body is consumed
+ * (copied out) unless this throws.
+ */
+export function encodeFrameDeferred(
+  kind: FrameKind,
+  requestId: number,
+  method: string,
+  codec: CodecId,
+  deadlineMs: number,
+  metadata: Record<string, string> | undefined,
+  body: DeferredBody,
+  limits: FrameLimits = defaultFrameLimits,
+): Buffer {
+  return encodeParts(kind, requestId, method, codec, 0, deadlineMs, metadata, undefined, body, limits);
+}
+
+/** Exactly one of `body` and `deferred` is set. */
+function encodeParts(
+  kind: FrameKind,
+  requestId: number,
+  method: string,
+  codec: CodecId,
+  flags: number,
+  deadlineMs: number,
+  metadata: Record<string, string> | undefined,
+  body: Uint8Array | undefined,
+  deferred: DeferredBody | undefined,
+  limits: FrameLimits,
+): Buffer {
+  let bodyBytes = deferred === undefined ? body!.byteLength : deferred.byteLength;
+  if ((flags & FrameFlags.Gzip) === 0 && bodyBytes > limits.compressThresholdBytes) {
     const inflatedLimit = maxInflatedBodyBytes(limits);
-    if (body.byteLength > inflatedLimit) {
-      throw tooLarge(frame, `its body of ${body.byteLength} bytes is over the limit of ${inflatedLimit} bytes`);
+    if (bodyBytes > inflatedLimit) {
+      throw tooLarge(kind, method, `its body of ${bodyBytes} bytes is over the limit of ${inflatedLimit} bytes`);
     }
-    body = gzipSync(body);
+    if (deferred !== undefined) {
+      // gzip needs the bytes in one piece; bodies this large are rare enough to copy.
+      const whole = Buffer.allocUnsafe(bodyBytes);
+      deferred.copyTo(whole, 0);
+      deferred = undefined;
+      body = whole;
+    }
+    body = gzipSync(body!);
+    bodyBytes = body.byteLength;
     flags |= FrameFlags.Gzip;
   }
 
-  const method = frame.method;
   const methodBytes = method.length === 0 ? 0 : Buffer.byteLength(method, "utf8");
   if (methodBytes > MAX_UINT16) throw new RangeError(`method name is ${methodBytes} bytes, over 65535`);
-  const metadata = frame.metadata;
   let metadataBytes = 0;
   let metadataCount = 0;
   if (metadata !== undefined) {
@@ -59,27 +111,26 @@ export function encodeFrame(frame: Frame, limits: FrameLimits = defaultFrameLimi
     if (metadataCount > MAX_UINT16) throw new RangeError(`${metadataCount} metadata entries, over 65535`);
   }
 
-  const total = HEADER_BYTES + methodBytes + metadataBytes + body.byteLength;
+  const total = HEADER_BYTES + methodBytes + metadataBytes + bodyBytes;
   if (total > limits.maxFrameBytes) {
     const compressed = (flags & FrameFlags.Gzip) !== 0 ? " after gzip" : "";
-    throw tooLarge(frame, `it is ${total} bytes${compressed}, over the maximum of ${limits.maxFrameBytes} bytes`);
+    throw tooLarge(kind, method, `it is ${total} bytes${compressed}, over the maximum of ${limits.maxFrameBytes} bytes`);
   }
-  checkUint32(frame.requestId, "request id");
-  if (!(frame.kind >= 1 && frame.kind <= MAX_FRAME_KIND)) throw new RangeError(`unknown frame kind ${frame.kind}`);
-  if (frame.codec !== CodecId.Json && frame.codec !== CodecId.Binary)
-    throw new RangeError(`unknown codec id ${frame.codec}`);
+  checkUint32(requestId, "request id");
+  if (!(kind >= 1 && kind <= MAX_FRAME_KIND)) throw new RangeError(`unknown frame kind ${kind}`);
+  if (codec !== CodecId.Json && codec !== CodecId.Binary) throw new RangeError(`unknown codec id ${codec}`);
   if ((flags & ~KNOWN_FLAGS) !== 0) throw new RangeError(`unknown flag bits 0x${flags.toString(16)}`);
-  const deadline = deadlineField(frame.deadlineMs);
+  const deadline = deadlineField(deadlineMs);
 
-  // One allocation per frame: every field is written in place.
+  // One allocation per frame: every field, and the body, is written in place.
   const buf = Buffer.allocUnsafe(total);
   buf[0] = FRAME_MAGIC;
   buf[1] = FRAME_VERSION;
   buf.writeUInt32BE(total - PREFIX_BYTES, 2);
-  buf[OFFSET_KIND] = frame.kind;
-  buf[OFFSET_CODEC] = frame.codec;
+  buf[OFFSET_KIND] = kind;
+  buf[OFFSET_CODEC] = codec;
   buf[OFFSET_FLAGS] = flags;
-  buf.writeUInt32BE(frame.requestId, OFFSET_REQUEST_ID);
+  buf.writeUInt32BE(requestId, OFFSET_REQUEST_ID);
   buf.writeUInt32BE(deadline, OFFSET_DEADLINE);
   buf.writeUInt16BE(methodBytes, OFFSET_METHOD_LENGTH);
   buf.writeUInt16BE(metadataCount, OFFSET_METADATA_COUNT);
@@ -96,12 +147,13 @@ export function encodeFrame(frame: Frame, limits: FrameLimits = defaultFrameLimi
       pos += 4 + valueLength;
     }
   }
-  buf.set(body, pos);
+  if (deferred !== undefined) deferred.copyTo(buf, pos);
+  else buf.set(body!, pos);
   return buf;
 }
 
-function tooLarge(frame: Frame, detail: string): RpcError {
-  const what = frame.method === "" ? `frame (kind ${frame.kind})` : `message for ${frame.method}`;
+function tooLarge(kind: FrameKind, method: string, detail: string): RpcError {
+  const what = method === "" ? `frame (kind ${kind})` : `message for ${method}`;
   return new RpcError(Code.RESOURCE_EXHAUSTED, `${what} refused: ${detail}`);
 }
 

@@ -3,6 +3,7 @@ import { readUtf8 } from "./buffer-utf8.js";
 import { CodecId, FrameFlags, FrameKind, type Frame } from "./frame.js";
 import { FrameError } from "./frame-error.js";
 import { maxInflatedBodyBytes, type FrameLimits } from "./frame-limits.js";
+import { readMethodName } from "./method-name-cache.js";
 import {
   HEADER_BYTES,
   KNOWN_FLAGS,
@@ -36,7 +37,7 @@ export function parseFrame(buf: Buffer, start: number, end: number, limits: Fram
   let metadataCount = buf.readUInt16BE(start + OFFSET_METADATA_COUNT);
   let pos = start + HEADER_BYTES;
   if (pos + methodLength > end) throw malformed(`method name of ${methodLength} bytes runs past the frame`);
-  const method = methodLength === 0 ? "" : readUtf8(buf, pos, pos + methodLength);
+  const method = methodLength === 0 ? "" : readMethodName(buf, pos, pos + methodLength);
   pos += methodLength;
 
   let metadata: Record<string, string> | undefined;
