@@ -36,10 +36,29 @@ export class Bulkhead {
    */
   async acquire(signal: AbortSignal): Promise<() => void> {
     if (signal.aborted) throw signal.reason;
-    if (this.active < this.options.maxConcurrent) {
-      this.active += 1;
-      return this.releaser();
-    }
+    if (!this.tryEnter()) await this.enter({ signal });
+    return this.releaser();
+  }
+
+  /**
+   * Takes a slot at once if one is free, without allocating anything: the common
+   * case of a call that does not queue. On true, call `leave()` exactly once.
+   */
+  tryEnter(): boolean {
+    if (this.active >= this.options.maxConcurrent) return false;
+    this.active += 1;
+    return true;
+  }
+
+  /**
+   * Queues for a slot when `tryEnter()` failed. Rejects with RESOURCE_EXHAUSTED
+   * when the queue is full, or with the signal's reason if the call is cancelled
+   * or times out while queued. `source.signal` is only read once the call does
+   * queue (a call's scope creates its signal lazily). Once this resolves, call
+   * `leave()` exactly once.
+   */
+  async enter(source: { readonly signal: AbortSignal }): Promise<void> {
+    if (this.tryEnter()) return;
     if (this.queue.length >= this.options.maxQueue) {
       this.rejectedCount += 1;
       throw new RpcError(
@@ -48,6 +67,8 @@ export class Bulkhead {
           `and ${this.queue.length} waiting (max ${this.options.maxQueue})`,
       );
     }
+    const signal = source.signal;
+    if (signal.aborted) throw signal.reason;
     await new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         resolve: () => {
@@ -63,8 +84,14 @@ export class Bulkhead {
       signal.addEventListener("abort", onAbort, { once: true });
       this.queue.push(waiter);
     });
-    // The slot was handed over by the releasing call; `active` already counts it.
-    return this.releaser();
+    // The slot was handed over by the leaving call; `active` already counts it.
+  }
+
+  /** Gives a slot back: to the first call waiting, else to the pool. */
+  leave(): void {
+    const next = this.queue.shift();
+    if (next !== undefined) next.resolve();
+    else this.active -= 1;
   }
 
   get inFlight(): number {
@@ -84,9 +111,7 @@ export class Bulkhead {
     return () => {
       if (released) return;
       released = true;
-      const next = this.queue.shift();
-      if (next !== undefined) next.resolve();
-      else this.active -= 1;
+      this.leave();
     };
   }
 }

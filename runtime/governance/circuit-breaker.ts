@@ -30,6 +30,10 @@ export interface BreakerPermit {
   readonly trial: boolean;
 }
 
+// Permits carry no per-call state, so two shared ones serve every call.
+const REGULAR_PERMIT: BreakerPermit = Object.freeze({ trial: false });
+const TRIAL_PERMIT: BreakerPermit = Object.freeze({ trial: true });
+
 /**
  * The breaker of one provider. Closed: calls flow and results are counted.
  * Open: no calls; `ping()` probes run every `probeIntervalMs`. A successful
@@ -65,16 +69,19 @@ export class CircuitBreaker {
 
   /** Takes a permit for a call; undefined when the breaker lets nothing through. */
   acquire(): BreakerPermit | undefined {
-    if (this.current === "closed") return { trial: false };
+    if (this.current === "closed") return REGULAR_PERMIT;
     if (this.current === "half-open" && !this.trialInFlight) {
       this.trialInFlight = true;
-      return { trial: true };
+      return TRIAL_PERMIT;
     }
     return undefined;
   }
 
-  /** The provider answered (a success or an answer that is not a health failure). */
-  recordSuccess(permit: BreakerPermit): void {
+  /**
+   * The provider answered (a success or an answer that is not a health failure).
+   * `at`: the breaker clock's current reading, if the caller has just taken one.
+   */
+  recordSuccess(permit: BreakerPermit, at?: number): void {
     if (permit.trial) {
       this.trialInFlight = false;
       if (this.current === "half-open") this.transition("closed", "trial call succeeded");
@@ -82,11 +89,11 @@ export class CircuitBreaker {
     }
     if (this.current !== "closed") return;
     this.consecutiveFailures = 0;
-    this.window.record(false);
+    this.window.record(false, at);
   }
 
-  /** The call failed in a way that says the provider is unhealthy. */
-  recordFailure(permit: BreakerPermit): void {
+  /** The call failed in a way that says the provider is unhealthy; `at` as for recordSuccess. */
+  recordFailure(permit: BreakerPermit, at?: number): void {
     if (permit.trial) {
       this.trialInFlight = false;
       if (this.current === "half-open") this.transition("open", "trial call failed");
@@ -94,7 +101,7 @@ export class CircuitBreaker {
     }
     if (this.current !== "closed") return;
     this.consecutiveFailures += 1;
-    this.window.record(true);
+    this.window.record(true, at);
     if (this.consecutiveFailures >= this.options.maxErrorCount) {
       this.transition("open", `${this.consecutiveFailures} consecutive failures`);
       return;

@@ -2,25 +2,25 @@ import type { CallOptions, Invoker } from "../call.js";
 import type { MethodDescriptor, ServiceDescriptor } from "../descriptor.js";
 import { Code, RpcError } from "../errors.js";
 import { defaultLogger, type Logger } from "../logger.js";
-import { runAttempt, type AttemptRequest, type Choice } from "./attempt.js";
+import { runAttempt, type AttemptSettings } from "./attempt.js";
 import { untilAborted } from "./until-aborted.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { createBalancer } from "./balancer-factory.js";
 import { Bulkhead, DEFAULT_BULKHEAD } from "./bulkhead.js";
-import { CallScope } from "./call-scope.js";
+import type { CallScope } from "./call-scope.js";
 import { DEFAULT_BREAKER_OPTIONS } from "./circuit-breaker.js";
 import { checkClusterOptions } from "./check-cluster-options.js";
 import type { ClusterInvokerOptions, FallbackFunction } from "./cluster-options.js";
 import type { ClusterStats } from "./cluster-stats.js";
 import { defaultTransportFactory } from "./default-transport.js";
 import type { Endpoint } from "./endpoint.js";
+import { GovernedCall } from "./governed-call.js";
 import { DEFAULT_HEALTH_FAILURE_CODES, isDeclaredException, isServiceFailure } from "./failure-classification.js";
-import type { LoadBalancer } from "./load-balancer.js";
+import type { LoadBalancer, PickContext } from "./load-balancer.js";
 import { resolveMethodPolicy, type MethodPolicy, type ServiceCallDefaults } from "./method-policy.js";
-import { runForking, runSequential, type PolicyEnvironment } from "./policy-execution.js";
+import { runPolicy, type PolicyEnvironment } from "./policy-execution.js";
 import { ProviderSet } from "./provider-set.js";
 import { DEFAULT_RETRY_BUDGET, RetryBudget } from "./retry-budget.js";
-import { routeKeyOf } from "./route-key.js";
 import type { RandomSource } from "./seeded-random.js";
 import { parseVersionRange } from "./version-selection.js";
 
@@ -48,7 +48,20 @@ export class ClusterInvoker implements Invoker {
   private readonly random: RandomSource;
   private readonly now: () => number;
   private closed = false;
-  private readonly counters = { calls: 0, failures: 0, retries: 0, retriesDenied: 0, fallbacks: 0 };
+  /** True once the first provider list is in: calls then skip waiting for it. */
+  private discovered = false;
+  private calls = 0;
+  private failures = 0;
+  private retries = 0;
+  private retriesDenied = 0;
+  private fallbacks = 0;
+  /** Resolved settings per method, computed on its first call. */
+  private readonly policies = new Map<MethodDescriptor, MethodPolicy>();
+  /** Shared by every call; per-call facts travel in the GovernedCall. */
+  private readonly environment: PolicyEnvironment;
+  private readonly attemptSettings: AttemptSettings;
+  /** The balancer context of calls without a routing key, rebuilt only when membership changes. */
+  private keylessPickContext: PickContext = { routeKey: undefined, members: [] };
 
   constructor(private readonly options: ClusterInvokerOptions) {
     checkClusterOptions(options);
@@ -86,7 +99,31 @@ export class ClusterInvoker implements Invoker {
     });
     this.started = this.providers.start();
     // A failed start is reported to each call; keep it from being an unhandled rejection meanwhile.
-    this.started.catch(() => {});
+    this.started.then(
+      () => (this.discovered = true),
+      () => {},
+    );
+    this.attemptSettings = {
+      attemptTimeoutMs: options.attemptTimeoutMs,
+      healthCodes: this.healthCodes,
+      now: options.now,
+    };
+    this.environment = {
+      select: (call, skip) => this.select(call, skip),
+      noProvider: () => this.providers.noProviderError(),
+      attempt: (call, endpoint, cancel) => runAttempt(this.attemptSettings, call, endpoint, cancel),
+      attemptSettings: this.attemptSettings,
+      budget: this.budget,
+      backoff: this.backoff,
+      random: this.random,
+      onRetry: () => void (this.retries += 1),
+      onRetryDenied: () => void (this.retriesDenied += 1),
+      recover: (error, call) => this.recover(error, call),
+      release: (call) => {
+        this.bulkhead.leave();
+        call.dispose();
+      },
+    };
   }
 
   /** Resolves once the first provider list is known; rejects if the registry watch failed. */
@@ -94,29 +131,17 @@ export class ClusterInvoker implements Invoker {
     return this.started;
   }
 
-  async invoke(method: MethodDescriptor, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
-    if (this.closed) throw new RpcError(Code.UNAVAILABLE, `client of ${this.service.name} is closed`);
-    const policy = resolveMethodPolicy(method, this.options.methods?.[method.name], this.defaults);
-    const scope = new CallScope(method.fullName, options?.timeoutMs ?? policy.timeoutMs, options?.signal);
-    const attempts: string[] = [];
-    this.counters.calls += 1;
+  invoke(method: MethodDescriptor, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
+    if (this.closed) return Promise.reject(new RpcError(Code.UNAVAILABLE, `client of ${this.service.name} is closed`));
+    const call = new GovernedCall(method, args, options, this.policyOf(method));
+    this.calls += 1;
     this.budget.deposit();
-    let release: (() => void) | undefined;
-    try {
-      await untilAborted(this.started, scope.signal).catch((error: unknown) => {
-        throw error instanceof RpcError && scope.signal.aborted
-          ? error
-          : new RpcError(Code.UNAVAILABLE, `cannot discover providers of ${this.service.name}`, { cause: error });
-      });
-      release = await this.bulkhead.acquire(scope.signal);
-      const env = this.environment(method, args, options, scope, attempts);
-      return await (policy.policy === "forking" ? runForking(env, policy) : runSequential(env, policy));
-    } catch (error) {
-      return await this.recover(error, method, args, policy, scope, attempts);
-    } finally {
-      release?.();
-      scope.dispose();
+    // The usual call: providers known, not cancelled, a slot free. It goes straight to its policy, which
+    // recovers and releases it too, so governance adds one async frame to it and no await of its own.
+    if (this.discovered && call.callerSignal?.aborted !== true && this.bulkhead.tryEnter()) {
+      return runPolicy(this.environment, call);
     }
+    return this.admitThenRun(call);
   }
 
   /** A snapshot of the counters of the invoker and of each provider. */
@@ -126,7 +151,11 @@ export class ClusterInvoker implements Invoker {
       versionRange: this.options.versionRange,
       balancer: this.balancer.name,
       policy: this.defaults.policy,
-      ...this.counters,
+      calls: this.calls,
+      failures: this.failures,
+      retries: this.retries,
+      retriesDenied: this.retriesDenied,
+      fallbacks: this.fallbacks,
       retryBudgetAvailable: this.budget.available,
       bulkhead: { inFlight: this.bulkhead.inFlight, queued: this.bulkhead.queued, rejected: this.bulkhead.rejected },
       providers: this.providers.members.map((e) => ({
@@ -149,62 +178,82 @@ export class ClusterInvoker implements Invoker {
     await this.providers.close();
   }
 
-  private environment(
-    method: MethodDescriptor,
-    args: readonly unknown[],
-    options: CallOptions | undefined,
-    scope: CallScope,
-    attempts: string[],
-  ): PolicyEnvironment {
-    const request: AttemptRequest = {
-      method,
-      args,
-      options,
-      routeKey: routeKeyOf(method, args, options),
-      attemptTimeoutMs: this.options.attemptTimeoutMs,
-      remainingMs: () => scope.remainingMs(),
-      healthCodes: this.healthCodes,
-      now: this.now,
-      attempts,
-    };
-    return {
-      scope,
-      select: (skip) => this.select(skip, request.routeKey),
-      noProvider: () => this.providers.noProviderError(),
-      attempt: (choice, signal) => runAttempt(request, choice, signal),
-      budget: this.budget,
-      backoff: this.backoff,
-      random: this.random,
-      onRetry: () => void (this.counters.retries += 1),
-      onRetryDenied: () => void (this.counters.retriesDenied += 1),
-    };
+  /** A call that must wait for discovery or a bulkhead slot, or was cancelled before it began. */
+  private async admitThenRun(call: GovernedCall): Promise<unknown> {
+    try {
+      // A call already cancelled makes no attempt (the scope's signal carries the CANCELLED error).
+      if (call.callerSignal?.aborted === true) throw call.signal.reason;
+      if (!this.discovered) {
+        call.waited();
+        await this.discovery(call);
+      }
+      if (!this.bulkhead.tryEnter()) {
+        call.waited();
+        await this.bulkhead.enter(call);
+      }
+    } catch (error) {
+      try {
+        return await this.recover(error, call);
+      } finally {
+        call.dispose();
+      }
+    }
+    return await runPolicy(this.environment, call);
   }
 
-  private select(skip: (endpoint: Endpoint) => boolean, routeKey: string | undefined): Choice | undefined {
+  /** Waits for the first provider list, within the call's deadline and cancellation. */
+  private async discovery(scope: CallScope): Promise<void> {
+    try {
+      await untilAborted(this.started, scope.signal);
+    } catch (error) {
+      throw error instanceof RpcError && scope.signal.aborted
+        ? error
+        : new RpcError(Code.UNAVAILABLE, `cannot discover providers of ${this.service.name}`, { cause: error });
+    }
+  }
+
+  private policyOf(method: MethodDescriptor): MethodPolicy {
+    let policy = this.policies.get(method);
+    if (policy === undefined) {
+      policy = resolveMethodPolicy(method, this.options.methods?.[method.name], this.defaults);
+      this.policies.set(method, policy);
+    }
+    return policy;
+  }
+
+  /**
+   * The balancer's pick among the members that can take a call and that `skip`
+   * (if any) lets through. When all can (the usual case), the members array
+   * itself is the candidate list: nothing is allocated.
+   */
+  private select(call: GovernedCall, skip: ((endpoint: Endpoint) => boolean) | undefined): Endpoint | undefined {
     const members = this.providers.members;
-    const candidates = members.filter((e) => e.canAccept() && !skip(e));
+    let candidates: readonly Endpoint[] = members;
+    for (let i = 0; i < members.length; i++) {
+      const member = members[i]!;
+      if (member.canAccept() && (skip === undefined || !skip(member))) continue;
+      candidates = members.filter((e) => e.canAccept() && (skip === undefined || !skip(e)));
+      break;
+    }
     if (candidates.length === 0) return undefined;
-    const endpoint = this.balancer.pick(candidates, { routeKey, members });
-    const permit = endpoint.breaker.acquire();
-    // canAccept() was checked just above with no await in between, so the permit is there.
-    return permit === undefined ? undefined : { endpoint, permit };
+    return this.balancer.pick(candidates, this.pickContext(call.routeKey, members));
   }
 
-  private async recover(
-    error: unknown,
-    method: MethodDescriptor,
-    args: readonly unknown[],
-    policy: MethodPolicy,
-    scope: CallScope,
-    attempts: readonly string[],
-  ): Promise<unknown> {
+  private pickContext(routeKey: string | undefined, members: readonly Endpoint[]): PickContext {
+    if (routeKey !== undefined) return { routeKey, members };
+    if (this.keylessPickContext.members !== members) this.keylessPickContext = { routeKey: undefined, members };
+    return this.keylessPickContext;
+  }
+
+  private async recover(error: unknown, call: GovernedCall): Promise<unknown> {
     if (isDeclaredException(error)) throw error;
-    this.counters.failures += 1;
-    if (scope.cancelledByCaller) throw error;
+    this.failures += 1;
+    if (call.cancelledByCaller) throw error;
+    const { method, args, attempts } = call;
     const fallback: FallbackFunction | undefined = this.options.fallbacks?.[method.name];
     const context = { service: this.service, method, attempts };
-    if (policy.policy === "failsafe") {
-      this.counters.fallbacks += 1;
+    if (call.policy.policy === "failsafe") {
+      this.fallbacks += 1;
       this.logger.warn(
         { service: this.service.name, method: method.name, attempts, err: error },
         fallback === undefined
@@ -214,7 +263,7 @@ export class ClusterInvoker implements Invoker {
       return fallback === undefined ? undefined : await fallback(args, error, context);
     }
     if (fallback !== undefined && isServiceFailure(error)) {
-      this.counters.fallbacks += 1;
+      this.fallbacks += 1;
       this.logger.info(
         { service: this.service.name, method: method.name, attempts, err: error },
         "call degraded to its fallback",

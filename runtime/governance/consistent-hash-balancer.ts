@@ -7,7 +7,9 @@ import type { RandomSource } from "./seeded-random.js";
 export const DEFAULT_VIRTUAL_NODES = 160;
 
 interface Ring {
-  readonly signature: string;
+  /** Key and weight of each member it was built from, in order. */
+  readonly keys: readonly string[];
+  readonly weights: readonly number[];
   /** Sorted hash points. */
   readonly points: Uint32Array;
   /** Owner key of each point, same order as `points`. */
@@ -34,12 +36,15 @@ export class ConsistentHashBalancer implements LoadBalancer {
   pick<E extends BalancedEndpoint>(candidates: readonly E[], context: PickContext): E {
     if (context.routeKey === undefined) return pickWeightedRandom(candidates, this.random);
     const ring = this.ringFor(context.members.length > 0 ? context.members : candidates);
-    const byKey = new Map(candidates.map((c) => [c.key, c] as const));
     if (ring.points.length > 0) {
       const start = firstPointAtOrAfter(ring.points, hashKey(context.routeKey));
-      for (let step = 0; step < ring.points.length; step++) {
-        const owner = byKey.get(ring.owners[(start + step) % ring.points.length]!);
-        if (owner !== undefined) return owner;
+      // Usually the key's owner can take the call: found without building anything.
+      const owner = candidateWithKey(candidates, ring.owners[start]!);
+      if (owner !== undefined) return owner;
+      const byKey = new Map(candidates.map((c) => [c.key, c] as const));
+      for (let step = 1; step < ring.points.length; step++) {
+        const next = byKey.get(ring.owners[(start + step) % ring.points.length]!);
+        if (next !== undefined) return next;
       }
     }
     // Candidates that are not ring members (a membership change mid-call): still answer.
@@ -47,8 +52,7 @@ export class ConsistentHashBalancer implements LoadBalancer {
   }
 
   private ringFor(members: readonly BalancedEndpoint[]): Ring {
-    const signature = members.map((m) => `${m.key}*${effectiveWeight(m)}`).join("|");
-    if (this.ring?.signature === signature) return this.ring;
+    if (this.ring !== undefined && sameMembers(this.ring, members)) return this.ring;
     const allZero = members.every((m) => effectiveWeight(m) === 0);
     const entries: Array<{ point: number; owner: string }> = [];
     for (const member of members) {
@@ -64,12 +68,28 @@ export class ConsistentHashBalancer implements LoadBalancer {
     // Ties broken by owner so that the ring does not depend on member order.
     entries.sort((a, b) => a.point - b.point || (a.owner < b.owner ? -1 : a.owner > b.owner ? 1 : 0));
     this.ring = {
-      signature,
+      keys: members.map((m) => m.key),
+      weights: members.map((m) => effectiveWeight(m)),
       points: Uint32Array.from(entries, (e) => e.point),
       owners: entries.map((e) => e.owner),
     };
     return this.ring;
   }
+}
+
+/** Whether `members` still has the keys and weights the ring was built from (checked on every call, allocation-free). */
+function sameMembers(ring: Ring, members: readonly BalancedEndpoint[]): boolean {
+  if (members.length !== ring.keys.length) return false;
+  for (let i = 0; i < members.length; i++) {
+    const member = members[i]!;
+    if (member.key !== ring.keys[i] || effectiveWeight(member) !== ring.weights[i]) return false;
+  }
+  return true;
+}
+
+function candidateWithKey<E extends BalancedEndpoint>(candidates: readonly E[], key: string): E | undefined {
+  for (const candidate of candidates) if (candidate.key === key) return candidate;
+  return undefined;
 }
 
 function hashKey(key: string): number {

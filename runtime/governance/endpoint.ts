@@ -1,3 +1,4 @@
+import { Channel } from "../client/channel.js";
 import type { ProviderInfo } from "../registry/registry.js";
 import { CircuitBreaker, type BreakerOptions, type BreakerState } from "./circuit-breaker.js";
 import { untilAborted } from "./until-aborted.js";
@@ -17,6 +18,8 @@ export type EndpointState = BreakerState | "draining" | "removed";
 export class Endpoint implements BalancedEndpoint {
   readonly key: string;
   readonly breaker: CircuitBreaker;
+  /** See ProviderTransport.enforcesCallLimits. */
+  readonly enforcesCallLimits: boolean;
   inFlight = 0;
   calls = 0;
   failures = 0;
@@ -39,6 +42,7 @@ export class Endpoint implements BalancedEndpoint {
     now: () => number,
   ) {
     this.key = info.address;
+    this.enforcesCallLimits = transport instanceof Channel || transport.enforcesCallLimits === true;
     this.probeTimeoutMs = breakerOptions.probeIntervalMs;
     this.breaker = new CircuitBreaker(
       breakerOptions,

@@ -18,11 +18,17 @@ export interface PickContext {
    * Every provider of the service currently known, selectable or not. Consistent
    * hashing builds its ring over these so that a provider excluded for one call
    * (tried already, breaker open) does not remap the keys of the others.
+   * The cluster invoker hands the same array to every call until membership
+   * (or a weight) changes, so a balancer may cache what it derives from it.
    */
   readonly members: readonly BalancedEndpoint[];
 }
 
-/** Chooses one provider among candidates (never empty) for one attempt. */
+/**
+ * Chooses one provider among candidates (never empty) for one attempt. When
+ * every member can take the call, `candidates` is `context.members` itself.
+ * Runs on every call: it should not allocate.
+ */
 export interface LoadBalancer {
   readonly name: BalancerName;
   pick<E extends BalancedEndpoint>(candidates: readonly E[], context: PickContext): E;

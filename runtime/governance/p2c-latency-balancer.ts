@@ -1,5 +1,5 @@
 import type { BalancedEndpoint, LoadBalancer } from "./load-balancer.js";
-import { pickWeightedRandom } from "./random-balancer.js";
+import { pickWeightedRandom, pickWeightedRandomAmong } from "./random-balancer.js";
 import type { RandomSource } from "./seeded-random.js";
 
 /**
@@ -16,12 +16,13 @@ export class P2cLatencyBalancer implements LoadBalancer {
   pick<E extends BalancedEndpoint>(candidates: readonly E[]): E {
     if (candidates.length === 1) return candidates[0]!;
     const first = pickWeightedRandom(candidates, this.random);
-    const second = pickWeightedRandom(
-      candidates.filter((c) => c !== first),
-      this.random,
-    );
+    const second = pickWeightedRandomAmong(candidates, this.random, isNot, first);
     return cost(second) < cost(first) ? second : first;
   }
+}
+
+function isNot(candidate: BalancedEndpoint, excluded: BalancedEndpoint): boolean {
+  return candidate !== excluded;
 }
 
 function cost(endpoint: BalancedEndpoint): number {

@@ -1,27 +1,48 @@
 import { Code, RpcError } from "../errors.js";
+import { attemptFailed, attemptOptions, attemptSucceeded, openAttempt, type AttemptSettings } from "./attempt.js";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
-import { abortableDelay, type CallScope } from "./call-scope.js";
-import type { Choice } from "./attempt.js";
+import { abortableDelay } from "./call-scope.js";
 import type { Endpoint } from "./endpoint.js";
 import { isDeclaredException, isRetryableError } from "./failure-classification.js";
-import type { MethodPolicy } from "./method-policy.js";
+import type { GovernedCall } from "./governed-call.js";
 import type { RetryBudget } from "./retry-budget.js";
 import type { RandomSource } from "./seeded-random.js";
 
-/** What a policy needs from the cluster invoker to run one call. */
+/**
+ * What a policy needs from the cluster invoker. Made once per invoker: every
+ * per-call fact travels in the GovernedCall, so a call builds no closures.
+ */
 export interface PolicyEnvironment {
-  readonly scope: CallScope;
-  /** Picks a provider that can take a call, skipping those `skip` rejects; takes its breaker permit. */
-  select(skip: (endpoint: Endpoint) => boolean): Choice | undefined;
+  /**
+   * Picks a provider that can take a call, skipping those `skip` rejects (none
+   * when undefined). Start its attempt before the next await.
+   */
+  select(call: GovernedCall, skip: ((endpoint: Endpoint) => boolean) | undefined): Endpoint | undefined;
   /** The error for "no provider can take this call". */
   noProvider(): RpcError;
-  attempt(choice: Choice, signal: AbortSignal): Promise<unknown>;
+  /** One attempt on `endpoint`; `cancel` aborts it early (a forking loser). */
+  attempt(call: GovernedCall, endpoint: Endpoint, cancel: AbortSignal | undefined): Promise<unknown>;
+  readonly attemptSettings: AttemptSettings;
   readonly budget: RetryBudget;
   readonly backoff: BackoffOptions;
   readonly random: RandomSource;
   /** Counters the invoker exposes in its stats. */
   onRetry(): void;
   onRetryDenied(): void;
+  /** Turns the failure of the call into its answer (fallback, failsafe), or rethrows it. */
+  recover(error: unknown, call: GovernedCall): Promise<unknown>;
+  /** The call is over: gives back its bulkhead slot and releases its scope. */
+  release(call: GovernedCall): void;
+}
+
+/**
+ * Runs an admitted call (it holds a bulkhead slot) to its end under its
+ * policy: the attempts, then recovery if they failed, then `env.release`.
+ * Doing all of it in one async function keeps a call that succeeds at once to
+ * a single async frame of governance.
+ */
+export function runPolicy(env: PolicyEnvironment, call: GovernedCall): Promise<unknown> {
+  return call.policy.policy === "forking" ? runForking(env, call) : runSequential(env, call);
 }
 
 /**
@@ -32,43 +53,72 @@ export interface PolicyEnvironment {
  * no longer take calls); failover moves to providers not tried yet, and never
  * back to the one that just failed while another can take the call.
  */
-export async function runSequential(env: PolicyEnvironment, policy: MethodPolicy): Promise<unknown> {
+async function runSequential(env: PolicyEnvironment, call: GovernedCall): Promise<unknown> {
+  const policy = call.policy;
   const retrying = (policy.policy === "failtry" || policy.policy === "failover") && policy.idempotent;
   const maxRetries = retrying ? Math.max(0, policy.retries) : 0;
-  const tried = new Set<Endpoint>();
+  // Only a retry needs to know which providers were tried, so the first attempt builds nothing.
+  let tried: Set<Endpoint> | undefined;
   let previous: Endpoint | undefined;
   let lastError: unknown;
-  for (let attempt = 0; attempt <= maxRetries; attempt++) {
-    let choice: Choice | undefined;
-    if (previous === undefined) {
-      choice = env.select(() => false);
-    } else if (policy.policy === "failtry") {
-      const same = previous;
-      choice = env.select((e) => e !== same);
-    } else {
-      const last = previous;
-      choice = env.select((e) => tried.has(e)) ?? env.select((e) => e === last) ?? env.select(() => false);
-    }
-    if (choice === undefined) throw previous === undefined ? env.noProvider() : lastError;
-    tried.add(choice.endpoint);
-    previous = choice.endpoint;
-    try {
-      return await env.attempt(choice, env.scope.signal);
-    } catch (error) {
-      lastError = error;
-      if (attempt >= maxRetries || env.scope.signal.aborted || !isRetryableError(error, policy.idempotent)) throw error;
-      const delay = backoffDelay(attempt + 1, env.backoff, env.random);
-      // A retry that cannot start before the deadline would only turn the real error into a timeout.
-      if (delay >= env.scope.remainingMs()) throw error;
-      if (!env.budget.tryWithdraw()) {
-        env.onRetryDenied();
-        throw error;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      let endpoint: Endpoint | undefined;
+      if (previous === undefined) {
+        endpoint = env.select(call, undefined);
+      } else if (policy.policy === "failtry") {
+        const same = previous;
+        endpoint = env.select(call, (e) => e !== same);
+      } else {
+        const last = previous;
+        const triedSoFar = (tried ??= new Set([last]));
+        endpoint =
+          env.select(call, (e) => triedSoFar.has(e)) ??
+          env.select(call, (e) => e === last) ??
+          env.select(call, undefined);
       }
-      env.onRetry();
-      await abortableDelay(delay, env.scope.signal);
+      if (endpoint === undefined) throw previous === undefined ? env.noProvider() : lastError;
+      tried?.add(endpoint);
+      previous = endpoint;
+      try {
+        if (!endpoint.enforcesCallLimits) return await env.attempt(call, endpoint, undefined);
+        // runAttempt's first branch, inline: this await is then the call's only one.
+        const settings = env.attemptSettings;
+        const permit = openAttempt(call, endpoint);
+        const wallNow = call.now();
+        const started = settings.now === undefined ? wallNow : settings.now();
+        try {
+          const result = await endpoint.transport.invoke(
+            call.method,
+            call.args,
+            attemptOptions(call, call.callerSignal, wallNow, settings),
+          );
+          attemptSucceeded(settings, endpoint, permit, started);
+          return result;
+        } catch (thrown) {
+          throw attemptFailed(settings, endpoint, permit, started, thrown);
+        } finally {
+          endpoint.callEnded();
+        }
+      } catch (error) {
+        lastError = error;
+        if (attempt >= maxRetries || call.ended || !isRetryableError(error, policy.idempotent)) throw error;
+        const delay = backoffDelay(attempt + 1, env.backoff, env.random);
+        // A retry that cannot start before the deadline would only turn the real error into a timeout.
+        if (delay >= call.remainingMs()) throw error;
+        if (!env.budget.tryWithdraw()) {
+          env.onRetryDenied();
+          throw error;
+        }
+        env.onRetry();
+        await abortableDelay(delay, call.signal);
+      }
     }
+  } catch (error) {
+    return await env.recover(error, call);
+  } finally {
+    env.release(call);
   }
-  throw lastError;
 }
 
 /**
@@ -77,26 +127,37 @@ export async function runSequential(env: PolicyEnvironment, policy: MethodPolicy
  * several times is only safe when it is idempotent, so other methods get one
  * provider. Fails only when every fork has failed.
  */
-export async function runForking(env: PolicyEnvironment, policy: MethodPolicy): Promise<unknown> {
-  const forks = policy.idempotent ? Math.max(1, policy.forks) : 1;
-  const chosen = new Set<Endpoint>();
-  const choices: Choice[] = [];
-  while (choices.length < forks) {
-    const choice = env.select((e) => chosen.has(e));
-    if (choice === undefined) break;
-    chosen.add(choice.endpoint);
-    choices.push(choice);
+async function runForking(env: PolicyEnvironment, call: GovernedCall): Promise<unknown> {
+  try {
+    return await forkAttempts(env, call);
+  } catch (error) {
+    return await env.recover(error, call);
+  } finally {
+    env.release(call);
   }
-  if (choices.length === 0) throw env.noProvider();
-  if (choices.length === 1) return env.attempt(choices[0]!, env.scope.signal);
+}
 
+/** The attempts of a forking call; see runForking. */
+async function forkAttempts(env: PolicyEnvironment, call: GovernedCall): Promise<unknown> {
+  const policy = call.policy;
+  const forks = policy.idempotent ? Math.max(1, policy.forks) : 1;
+  const chosen: Endpoint[] = [];
+  while (chosen.length < forks) {
+    const endpoint = env.select(call, (e) => chosen.includes(e));
+    if (endpoint === undefined) break;
+    chosen.push(endpoint);
+  }
+  if (chosen.length === 0) throw env.noProvider();
+  if (chosen.length === 1) return env.attempt(call, chosen[0]!, undefined);
+
+  // Every attempt is started below, before any await, as `select` requires.
   const losers = new AbortController();
-  const signal = AbortSignal.any([env.scope.signal, losers.signal]);
+  const signal = AbortSignal.any([call.signal, losers.signal]);
   return new Promise<unknown>((resolve, reject) => {
-    let outstanding = choices.length;
+    let outstanding = chosen.length;
     let worstError: unknown;
-    for (const choice of choices) {
-      env.attempt(choice, signal).then(
+    for (const endpoint of chosen) {
+      env.attempt(call, endpoint, signal).then(
         (value) => {
           losers.abort(new RpcError(Code.CANCELLED, "another fork answered first"));
           resolve(value);

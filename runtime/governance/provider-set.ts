@@ -28,6 +28,8 @@ export interface ProviderSetOptions {
  */
 export class ProviderSet {
   private readonly byAddress = new Map<string, Endpoint>();
+  /** `byAddress`'s values, rebuilt only when membership changes: every call reads it. */
+  private memberList: readonly Endpoint[] = [];
   private seen: readonly ProviderInfo[] = [];
   private watch: ProviderWatch | undefined;
   private closed = false;
@@ -48,9 +50,13 @@ export class ProviderSet {
     this.apply(watch.providers);
   }
 
-  /** Current members: in the version range and not removed (they may be open or draining). */
+  /**
+   * Current members: in the version range and not removed (they may be open or
+   * draining). The same array until membership changes, so callers may cache
+   * what they derive from it by identity; it is never mutated.
+   */
   get members(): readonly Endpoint[] {
-    return [...this.byAddress.values()];
+    return this.memberList;
   }
 
   /** Every provider the registry listed last, whatever its version. */
@@ -84,6 +90,7 @@ export class ProviderSet {
     }
     for (const endpoint of this.byAddress.values()) this.retire(endpoint);
     this.byAddress.clear();
+    this.memberList = [];
     await Promise.all([...this.retiring]);
   }
 
@@ -105,6 +112,8 @@ export class ProviderSet {
       if (existing !== undefined) existing.info = provider;
       else this.byAddress.set(address, this.open(provider));
     }
+    // A new array even if only weights changed: balancers key their caches on its identity.
+    this.memberList = [...this.byAddress.values()];
   }
 
   private open(provider: ProviderInfo): Endpoint {

@@ -16,6 +16,17 @@ export interface ProviderTransport extends Invoker {
   /** "goaway": the provider is shutting down and takes no new calls. */
   on(event: ProviderTransportEvent, listener: (...args: any[]) => void): unknown;
   off(event: ProviderTransportEvent, listener: (...args: any[]) => void): unknown;
+  /**
+   * True when the transport itself rejects a call as soon as its `timeoutMs`
+   * passes (DEADLINE_EXCEEDED) or its `signal` aborts (CANCELLED, or the
+   * signal's AbortError). A Channel does, on the shared deadline wheel; the
+   * cluster invoker recognises Channels without this flag. Such a
+   * transport is handed the time left and the caller's signal, and governance
+   * adds no signal, timer or race of its own to the call. Without it, every
+   * attempt gets a signal that aborts on the deadline and is raced against it,
+   * so a transport that ignores both still cannot outlive the deadline.
+   */
+  readonly enforcesCallLimits?: boolean;
   /** Graceful close: lets calls in flight finish. */
   close(): Promise<void>;
 }

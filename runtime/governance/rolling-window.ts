@@ -19,8 +19,9 @@ export class RollingWindow {
     this.failures = new Array<number>(RollingWindow.bucketCount).fill(0);
   }
 
-  record(failed: boolean): void {
-    const index = this.currentBucket();
+  /** Counts one call; `at` is the clock's current reading if the caller has one already. */
+  record(failed: boolean, at: number = this.now()): void {
+    const index = this.bucketAt(at);
     this.calls[index]! += 1;
     if (failed) this.failures[index]! += 1;
   }
@@ -49,8 +50,8 @@ export class RollingWindow {
     return Math.floor(time / this.bucketMs) * this.bucketMs;
   }
 
-  private currentBucket(): number {
-    const start = this.bucketStart(this.now());
+  private bucketAt(time: number): number {
+    const start = this.bucketStart(time);
     const index = Math.floor(start / this.bucketMs) % RollingWindow.bucketCount;
     if (this.starts[index] !== start) {
       this.starts[index] = start;

@@ -168,4 +168,30 @@ describe("consistent hash balancer", () => {
     expect(heavy).toBeGreaterThan(0.65);
     expect(heavy).toBeLessThan(0.85);
   });
+
+  it("rebuilds its ring when a member's weight changes, even in the same members array", () => {
+    const light = { key: "light:1", weight: 100, inFlight: 0, latencyEwmaMs: undefined };
+    const nodes: BalancedEndpoint[] = [node("heavy:1", 100), light];
+    const balancer = new ConsistentHashBalancer();
+    const share = () => owners(balancer, nodes).filter((o) => o === "light:1").length / keys.length;
+    expect(share()).toBeGreaterThan(0.35);
+    light.weight = 0;
+    expect(share()).toBe(0);
+  });
+});
+
+describe("balancers over part of the candidates", () => {
+  it("least-pending spreads ties between zero-weight providers evenly and never picks a busier one", () => {
+    const nodes = [node("a", 0, 2), node("b", 0, 0), node("c", 0, 0)];
+    const result = shares(new LeastPendingBalancer(seededRandom(9)), nodes, 20_000);
+    expect(result.get("a")).toBe(0);
+    expect(result.get("b")).toBeGreaterThan(0.47);
+    expect(result.get("c")).toBeGreaterThan(0.47);
+  });
+
+  it("p2c compares two different providers even when all weights are zero", () => {
+    const nodes = [node("fast", 0, 0, 1), node("slow", 0, 0, 50)];
+    const result = shares(new P2cLatencyBalancer(seededRandom(4)), nodes, 2_000);
+    expect(result.get("fast")).toBe(1);
+  });
 });
