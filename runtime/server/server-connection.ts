@@ -53,6 +53,13 @@ export class ServerConnection implements ServerCallOwner {
   private readonly writer: FrameBatchWriter;
   /** Time the chunk being decoded arrived: deadlines count from it. */
   private receivedAt = 0;
+  /**
+   * Calls received while the connection was at its in-flight limit, in arrival
+   * order, with the time their chunk arrived. Reading stops while any are held, so
+   * this holds at most the frames of the chunks already read.
+   */
+  private readonly held: { frame: Frame; receivedAt: number }[] = [];
+  private releasingHeld = false;
   private readingPaused = false;
   private broken = false;
 
@@ -155,16 +162,57 @@ export class ServerConnection implements ServerCallOwner {
    */
   private onCancel(id: number): void {
     const call = this.running.get(id);
-    // Already answered, or never seen: nothing is left to stop.
-    if (call === undefined) return;
+    if (call === undefined) {
+      // A call still held at the in-flight limit is simply never started.
+      const index = this.held.findIndex((entry) => entry.frame.requestId === id && entry.frame.kind === FrameKind.Call);
+      if (index >= 0) {
+        this.held.splice(index, 1);
+        this.updateReading();
+      }
+      // Otherwise already answered, or never seen: nothing is left to stop.
+      return;
+    }
     this.running.delete(id);
     this.runningWithoutId.add(call);
     call.finished = true;
     call.abort(new RpcError(Code.CANCELLED, `${call.method.fullName} was cancelled by the caller`));
   }
 
+  /**
+   * At the in-flight limit a call waits instead of failing: it is held, and the
+   * connection stops reading until handlers finish (TCP then pushes back on the
+   * client). Later calls queue behind held ones so calls start in arrival order.
+   */
   private dispatch(frame: Frame): void {
-    this.lastActivityAt = this.receivedAt;
+    if (this.held.length > 0 || this.inFlight >= this.settings.maxInFlightPerConnection) {
+      this.held.push({ frame, receivedAt: this.receivedAt });
+      this.updateReading();
+      return;
+    }
+    this.start(frame, this.receivedAt);
+  }
+
+  /** Starts held calls while there is room, then resumes reading once none is left. */
+  private releaseHeld(): void {
+    if (this.releasingHeld) return;
+    this.releasingHeld = true;
+    try {
+      let next = 0;
+      while (next < this.held.length && this.inFlight < this.settings.maxInFlightPerConnection && !this.broken) {
+        const { frame, receivedAt } = this.held[next++]!;
+        this.start(frame, receivedAt);
+      }
+      this.held.splice(0, next);
+    } catch (error) {
+      this.onBadInput(error);
+    } finally {
+      this.releasingHeld = false;
+    }
+    this.updateReading();
+  }
+
+  private start(frame: Frame, receivedAt: number): void {
+    this.lastActivityAt = receivedAt;
     const oneway = frame.kind === FrameKind.Oneway;
     const id = frame.requestId;
     const registered = this.settings.table.lookup(frame.method);
@@ -172,23 +220,12 @@ export class ServerConnection implements ServerCallOwner {
       this.refuseCall(oneway, id, new RpcError(Code.UNIMPLEMENTED, `unknown method ${JSON.stringify(frame.method)}`));
       return;
     }
-    if (this.inFlight >= this.settings.maxInFlightPerConnection) {
-      this.refuseCall(
-        oneway,
-        id,
-        new RpcError(
-          Code.RESOURCE_EXHAUSTED,
-          `too many calls in flight on this connection (limit ${this.settings.maxInFlightPerConnection})`,
-        ),
-      );
-      return;
-    }
     if (!oneway && this.running.has(id)) {
       throw new FrameError("malformed", `request id ${id} is already in flight on this connection`);
     }
     let deadline: number | undefined;
     if (frame.deadlineMs > 0) {
-      deadline = this.receivedAt + frame.deadlineMs;
+      deadline = receivedAt + frame.deadlineMs;
       // Frames queued behind a slow handler in the same chunk may already be late.
       if (Date.now() >= deadline) {
         this.refuseCall(oneway, id, new RpcError(Code.DEADLINE_EXCEEDED, `${frame.method} arrived after its deadline`));
@@ -304,6 +341,7 @@ export class ServerConnection implements ServerCallOwner {
     if (this.running.get(call.requestId) === call) this.running.delete(call.requestId);
     else this.runningWithoutId.delete(call);
     if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
+    if (this.held.length > 0) this.releaseHeld();
     if (this.inFlight === 0) {
       this.lastActivityAt = Date.now();
       if (this.draining) this.settings.drained(this);
@@ -333,11 +371,18 @@ export class ServerConnection implements ServerCallOwner {
     if (this.readingPaused || this.socket.writableLength <= this.settings.maxPendingBytes) return;
     // The peer is not reading its replies: stop reading its calls until it does.
     this.readingPaused = true;
-    this.socket.pause();
+    this.updateReading();
     this.socket.once("drain", () => {
       this.readingPaused = false;
-      if (!this.broken) this.socket.resume();
+      this.updateReading();
     });
+  }
+
+  /** Reads from the socket unless replies are backed up or calls are held at the in-flight limit. */
+  private updateReading(): void {
+    if (this.broken) return;
+    if (this.readingPaused || this.held.length > 0) this.socket.pause();
+    else this.socket.resume();
   }
 
   private onClose(): void {
@@ -350,6 +395,7 @@ export class ServerConnection implements ServerCallOwner {
     }
     this.running.clear();
     this.runningWithoutId.clear();
+    this.held.length = 0;
   }
 }
 

@@ -21,7 +21,11 @@ export interface ServerOptions {
   maxFrameBytes?: number;
   /** Replies with bodies over this are gzip-compressed. Default 2 MiB. */
   compressThresholdBytes?: number;
-  /** Calls running at once on one connection; more are refused with RESOURCE_EXHAUSTED. Default 1000. */
+  /**
+   * Calls running at once on one connection. Further calls wait, in arrival order,
+   * and the connection stops reading (TCP pushes back on the client) until one
+   * finishes. Default 1000.
+   */
   maxInFlightPerConnection?: number;
   /** A connection with no call for this long is sent goaway and closed. Default 300000; 0 disables. */
   idleTimeoutMs?: number;

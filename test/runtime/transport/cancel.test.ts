@@ -38,6 +38,16 @@ async function rawClient(address: string): Promise<RawFrameClient> {
 
 const slowCall = (id: number): Frame =>
   callFrame(id, m.slow!.fullName, binaryCodec.encodeArgs(m.slow!, [60_000]), CodecId.Binary);
+const pingFrame = (id: number): Frame => ({
+  kind: FrameKind.Ping,
+  requestId: id,
+  method: "",
+  codec: CodecId.Json,
+  flags: 0,
+  deadlineMs: 0,
+  metadata: undefined,
+  body: new Uint8Array(0),
+});
 const echoCall = (id: number, text: string): Frame =>
   callFrame(id, m.echo!.fullName, binaryCodec.encodeArgs(m.echo!, [text]), CodecId.Binary);
 
@@ -137,20 +147,40 @@ describe("cancellation reaches the server", () => {
     client.send(echoCall(5, "reused"));
     expect(echoed(await client.answerTo(5))).toBe("reused");
 
-    // It still holds a slot: with another call running, the connection is full.
+    // It still holds a slot: with another call running, the connection is full and
+    // a further call waits (held, not started) until a handler returns.
     client.send(slowCall(6));
     await probe.progress.until(() => probe.started.length === 2);
-    client.send(echoCall(7, "too soon"));
-    const refused = await client.answerTo(7);
-    expect(refused.kind).toBe(FrameKind.Error);
-    expect(JSON.parse(Buffer.from(refused.body).toString("utf8")).code).toBe(Code.RESOURCE_EXHAUSTED);
+    // One write, so one chunk: the ping's pong proves the server has read (and held) 7 and 8.
+    client.send(echoCall(7, "waits"), echoCall(8, "cancelled while held"), cancelFrame(8), pingFrame(70));
+    expect((await client.answerTo(70)).kind).toBe(FrameKind.Pong);
+    const answered7 = client.answerTo(7);
+    expect(client.received.map((frame) => frame.requestId)).toEqual([5, 70]);
 
     release();
-    await probe.progress.until(() => probe.returned === 1);
-    client.send(echoCall(8, "in time"));
-    expect(echoed(await client.answerTo(8))).toBe("in time");
-    expect(client.received.map((frame) => frame.requestId)).toEqual([5, 7, 8]);
+    await probe.progress.until(() => probe.returned >= 1);
+    expect(echoed(await answered7)).toBe("waits");
+    client.send(echoCall(9, "in time"));
+    expect(echoed(await client.answerTo(9))).toBe("in time");
+    // The held call that was cancelled never started, so it was never answered.
+    expect(client.received.map((frame) => frame.requestId)).toEqual([5, 70, 7, 9]);
     expect(client.closed).toBe(false);
+  });
+
+  it("keeps reading after the only call held at the in-flight limit is cancelled", async () => {
+    const { address, probe } = await startProbedServer({ maxInFlightPerConnection: 1 });
+    const client = await rawClient(address);
+    client.send(slowCall(10));
+    await probe.progress.until(() => probe.started.length === 1);
+    // 11 is held (the one slot is taken), then cancelled while held.
+    client.send(echoCall(11, "held, then cancelled"), cancelFrame(11), pingFrame(12));
+    expect((await client.answerTo(12)).kind).toBe(FrameKind.Pong);
+    // Were the connection still paused, this cancel would never be read.
+    client.send(cancelFrame(10));
+    await probe.progress.until(() => probe.returned === 1);
+    client.send(echoCall(13, "after"));
+    expect(echoed(await client.answerTo(13))).toBe("after");
+    expect(client.received.map((frame) => frame.requestId)).toEqual([12, 13]);
   });
 
   it("ignores a cancel for an id it does not know, and keeps the connection working", async () => {
