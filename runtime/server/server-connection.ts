@@ -278,15 +278,22 @@ export class ServerConnection implements ServerCallOwner {
     if (!this.settle(call)) return;
     successOutcome.value = value;
     try {
-      this.sendOutcome(call, successOutcome);
-    } catch (error) {
-      this.settings.logger.error(
-        { peer: this.peer, method: call.method.fullName, err: error },
-        "handler result could not be encoded",
-      );
-      this.send(errorFrame(call.requestId, new RpcError(Code.INTERNAL, "internal error")));
+      this.replyWith(call, successOutcome, "handler result could not be encoded");
     } finally {
       successOutcome.value = undefined;
+    }
+  }
+
+  /**
+   * Sends an outcome; one that cannot be encoded (a handler returned the wrong
+   * type) is logged here and reaches the caller as INTERNAL, like any handler bug.
+   */
+  private replyWith(call: ServerCall, outcome: Outcome, whatFailed: string): void {
+    try {
+      this.sendOutcome(call, outcome);
+    } catch (error) {
+      this.settings.logger.error({ peer: this.peer, method: call.method.fullName, err: error }, whatFailed);
+      this.send(errorFrame(call.requestId, new RpcError(Code.INTERNAL, "internal error")));
     }
   }
 
@@ -320,17 +327,8 @@ export class ServerConnection implements ServerCallOwner {
     }
     if (!this.settle(call)) return;
     if (fieldId !== undefined) {
-      try {
-        this.sendOutcome(call, { fieldId, value: error });
-        return;
-      } catch (encodeError) {
-        this.settings.logger.error(
-          { peer: this.peer, method: call.method.fullName, err: encodeError },
-          "declared exception could not be encoded",
-        );
-        this.send(errorFrame(call.requestId, new RpcError(Code.INTERNAL, "internal error")));
-        return;
-      }
+      this.replyWith(call, { fieldId, value: error }, "declared exception could not be encoded");
+      return;
     }
     const reply = error instanceof RpcError ? error : new RpcError(Code.INTERNAL, "internal error");
     this.send(errorFrame(call.requestId, reply));
