@@ -6,7 +6,7 @@ import { Code, RpcError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { decodeErrorBody } from "../wire/error-body.js";
 import { FrameBatchWriter } from "../transport/frame-batch-writer.js";
-import { type DeferredBody, hasDeferredBodies } from "../wire/deferred-body.js";
+import { type DeferredBody, type DeferredBodyCodec, hasDeferredBodies } from "../wire/deferred-body.js";
 import { encodeFrame, encodeFrameDeferred } from "../wire/frame-encoder.js";
 import { FrameDecoder } from "../wire/frame-decoder.js";
 import type { FrameLimits } from "../wire/frame-limits.js";
@@ -36,6 +36,14 @@ export interface ClientConnectionEvents {
 }
 
 const emptyBody = new Uint8Array(0);
+/**
+ * Calls issued in one turn are sent in writes of about this size rather than in
+ * one at the end of the turn: the server starts on the first calls while later
+ * ones are still being encoded, instead of client and server taking turns
+ * over whole batches. (Small echo with 64 calls in flight went from about
+ * 150k to about 270k calls/s on two cores.)
+ */
+const earlyFlushBytes = 2048;
 const maxRequestId = 0xffffffff;
 
 /**
@@ -69,7 +77,7 @@ export class ClientConnection implements PendingCallOwner {
       port: settings.port,
       noDelay: true,
     });
-    this.writer = new FrameBatchWriter(this.socket, settings.limits);
+    this.writer = new FrameBatchWriter(this.socket, settings.limits, undefined, earlyFlushBytes);
     if (settings.connectTimeoutMs > 0) {
       this.socket.setTimeout(settings.connectTimeoutMs, () => {
         this.fail(
@@ -114,6 +122,26 @@ export class ClientConnection implements PendingCallOwner {
     now: number = Date.now(),
   ): Promise<unknown> {
     const remainingMs = deadlineAt === 0 ? 0 : Math.max(1, Math.ceil(deadlineAt - now));
+    const backlog = this.writer.pendingBytes;
+    if (!method.oneway && hasDeferredBodies(codec)) {
+      // The common path: the frame is encoded straight into the writer's batch.
+      const id = this.allocateId();
+      let size: number;
+      try {
+        size = this.writeCallDeferred(method, args, codec, id, remainingMs, metadata);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (backlog + size > this.settings.maxPendingBytes) {
+        this.writer.unwriteLast(size);
+        return Promise.reject(this.backlogError(backlog));
+      }
+      const pendingCall = new PendingCall(id, method, codec, signal, this);
+      const promise = pendingCall.promise();
+      this.track(pendingCall, deadlineAt);
+      this.writer.flushIfFull();
+      return promise;
+    }
     const id = method.oneway ? 0 : this.allocateId();
     let bytes: Buffer;
     try {
@@ -121,14 +149,8 @@ export class ClientConnection implements PendingCallOwner {
     } catch (error) {
       return Promise.reject(error);
     }
-    const backlog = this.writer.pendingBytes;
     if (backlog + bytes.length > this.settings.maxPendingBytes) {
-      return Promise.reject(
-        new RpcError(
-          Code.RESOURCE_EXHAUSTED,
-          `${this.settings.address} is not reading fast enough: ${backlog} bytes already wait to be sent (limit ${this.settings.maxPendingBytes})`,
-        ),
-      );
+      return Promise.reject(this.backlogError(backlog));
     }
     if (method.oneway) {
       return new Promise((resolve, reject) => {
@@ -143,6 +165,38 @@ export class ClientConnection implements PendingCallOwner {
     this.track(pendingCall, deadlineAt);
     this.writer.writeEncoded(bytes);
     return promise;
+  }
+
+  private backlogError(backlog: number): RpcError {
+    return new RpcError(
+      Code.RESOURCE_EXHAUSTED,
+      `${this.settings.address} is not reading fast enough: ${backlog} bytes already wait to be sent (limit ${this.settings.maxPendingBytes})`,
+    );
+  }
+
+  /**
+   * Encodes a (two-way) call straight into the write batch; returns the frame's
+   * size. Throws as encodeCall does, having queued nothing.
+   */
+  private writeCallDeferred(
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    codec: DeferredBodyCodec,
+    id: number,
+    remainingMs: number,
+    metadata: Record<string, string> | undefined,
+  ): number {
+    let body: DeferredBody;
+    try {
+      body = codec.encodeArgsDeferred(method, args);
+    } catch (error) {
+      throw RpcError.from(error, Code.INVALID_ARGUMENT);
+    }
+    try {
+      return this.writer.writeDeferred(FrameKind.Call, id, method.fullName, codec.id, remainingMs, metadata, body);
+    } catch (error) {
+      throw RpcError.from(error, Code.INTERNAL);
+    }
   }
 
   /**
@@ -268,6 +322,12 @@ export class ClientConnection implements PendingCallOwner {
   /** Forgets a call; false if it had already been settled. */
   private untrack(call: PendingCall): boolean {
     if (this.pending.get(call.id) !== call) return false;
+    this.forget(call);
+    return true;
+  }
+
+  /** untrack() for a call just looked up by its id, so known to be pending. */
+  private forget(call: PendingCall): void {
     this.pending.delete(call.id);
     this.events.pendingChanged(-1);
     if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
@@ -276,7 +336,6 @@ export class ClientConnection implements PendingCallOwner {
       // Draining (goaway or local close) and now idle: finish the socket after this turn's writes.
       setImmediate(() => this.endSocket());
     }
-    return true;
   }
 
   private onConnect(): void {
@@ -339,7 +398,8 @@ export class ClientConnection implements PendingCallOwner {
   private onReply(frame: Frame): void {
     const call = this.pending.get(frame.requestId);
     // A reply for an unknown id is late (deadline passed or cancelled): drop it.
-    if (call === undefined || call.method === undefined || !this.untrack(call)) return;
+    if (call === undefined || call.method === undefined) return;
+    this.forget(call);
     let outcome;
     try {
       outcome = call.codec.decodeOutcome(call.method, frame.body);

@@ -11,10 +11,13 @@ export interface DeadlineEntry {
 
 /**
  * One coarse timer for many deadlines: entries are dropped into buckets of `tickMs`
- * and a single unref'd interval, running only while entries exist, expires whole
- * buckets at a time. Adding and removing are O(1) and allocate nothing per entry
- * beyond the bucket array, so a call costs no timer of its own. An entry expires at
- * most one tick late, never early.
+ * and a single unref'd interval expires whole buckets at a time. Adding and removing
+ * are O(1) and allocate nothing per entry beyond the bucket array, so a call costs
+ * no timer of its own. An entry expires at most one tick late, never early.
+ *
+ * The interval outlives the last entry by up to two ticks: it stops only after a
+ * whole tick saw no entry and no add. Calls made one at a time (add, remove, add...)
+ * would otherwise start and clear an interval on every call.
  */
 export class DeadlineWheel<T extends DeadlineEntry> {
   private readonly buckets = new Map<number, T[]>();
@@ -22,6 +25,8 @@ export class DeadlineWheel<T extends DeadlineEntry> {
   /** The last tick whose bucket has been expired. */
   private cursor = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** Set by add(), cleared by each tick: an idle tick with this unset stops the interval. */
+  private addedSinceTick = false;
   private readonly tickBound = (): void => this.tick();
 
   constructor(
@@ -34,12 +39,18 @@ export class DeadlineWheel<T extends DeadlineEntry> {
     return this.count;
   }
 
+  /** True while the interval runs (entries exist, or did within the last tick or two). */
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
   add(entry: T): void {
     if (this.timer === undefined) {
       this.cursor = Math.floor(Date.now() / this.tickMs);
       this.timer = setInterval(this.tickBound, this.tickMs);
       this.timer.unref();
     }
+    this.addedSinceTick = true;
     // Rounding up keeps expiry from ever firing before the deadline.
     let key = Math.ceil(entry.deadlineAt / this.tickMs);
     if (key <= this.cursor) key = this.cursor + 1;
@@ -65,7 +76,6 @@ export class DeadlineWheel<T extends DeadlineEntry> {
     }
     entry.wheelBucket = undefined;
     this.count--;
-    if (this.count === 0) this.stop();
   }
 
   /** Forgets every entry without expiring any. */
@@ -100,6 +110,7 @@ export class DeadlineWheel<T extends DeadlineEntry> {
       this.count -= bucket.length;
       for (const entry of bucket) this.onExpire(entry);
     }
-    if (this.count === 0) this.stop();
+    if (this.count === 0 && !this.addedSinceTick) this.stop();
+    this.addedSinceTick = false;
   }
 }

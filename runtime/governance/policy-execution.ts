@@ -1,5 +1,6 @@
 import { Code, RpcError } from "../errors.js";
 import { attemptFailed, attemptOptions, attemptSucceeded, openAttempt, type AttemptSettings } from "./attempt.js";
+import type { BreakerPermit } from "./circuit-breaker.js";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
 import { abortableDelay } from "./call-scope.js";
 import type { Endpoint } from "./endpoint.js";
@@ -52,8 +53,84 @@ export function runPolicy(env: PolicyEnvironment, call: GovernedCall): Promise<u
  * budget. failtry stays on the provider that failed (and stops if that one can
  * no longer take calls); failover moves to providers not tried yet, and never
  * back to the one that just failed while another can take the call.
+ *
+ * The usual call (a provider that enforces its own deadline answers the first
+ * attempt) is run here without an async function: its reply is booked in one
+ * `then`, which costs less than resuming an async frame. Anything else goes on
+ * in sequentialAttempts.
  */
-async function runSequential(env: PolicyEnvironment, call: GovernedCall): Promise<unknown> {
+function runSequential(env: PolicyEnvironment, call: GovernedCall): Promise<unknown> {
+  let endpoint: Endpoint | undefined;
+  try {
+    endpoint = env.select(call, undefined);
+  } catch (error) {
+    return recoverAndRelease(env, call, error);
+  }
+  if (endpoint === undefined || !endpoint.enforcesCallLimits) {
+    return sequentialAttempts(env, call, endpoint, false, undefined);
+  }
+  const settings = env.attemptSettings;
+  let permit: BreakerPermit;
+  try {
+    permit = openAttempt(call, endpoint);
+  } catch (error) {
+    return sequentialAttempts(env, call, endpoint, true, error);
+  }
+  const wallNow = call.now();
+  const started = settings.now === undefined ? wallNow : settings.now();
+  let reply: Promise<unknown>;
+  try {
+    reply = endpoint.transport.invoke(
+      call.method,
+      call.args,
+      attemptOptions(call, call.callerSignal, wallNow, settings),
+    );
+  } catch (thrown) {
+    const error = attemptFailed(settings, endpoint, permit, started, thrown);
+    endpoint.callEnded();
+    return sequentialAttempts(env, call, endpoint, true, error);
+  }
+  const answered = endpoint;
+  return reply.then(
+    (result) => {
+      try {
+        attemptSucceeded(settings, answered, permit, started);
+      } finally {
+        answered.callEnded();
+        env.release(call);
+      }
+      return result;
+    },
+    (thrown: unknown) => {
+      const error = attemptFailed(settings, answered, permit, started, thrown);
+      answered.callEnded();
+      return sequentialAttempts(env, call, answered, true, error);
+    },
+  );
+}
+
+/** A call that failed before any attempt: its recovery, then its release. */
+async function recoverAndRelease(env: PolicyEnvironment, call: GovernedCall, error: unknown): Promise<unknown> {
+  try {
+    return await env.recover(error, call);
+  } finally {
+    env.release(call);
+  }
+}
+
+/**
+ * runSequential's attempts from the first one on: `first` is the provider
+ * selected for it (undefined: none could take the call), and when
+ * `firstFailed` it has already been made there and failed with `firstError`.
+ * Ends with recovery if the attempts failed, then `env.release`.
+ */
+async function sequentialAttempts(
+  env: PolicyEnvironment,
+  call: GovernedCall,
+  first: Endpoint | undefined,
+  firstFailed: boolean,
+  firstError: unknown,
+): Promise<unknown> {
   const policy = call.policy;
   const retrying = (policy.policy === "failtry" || policy.policy === "failover") && policy.idempotent;
   const maxRetries = retrying ? Math.max(0, policy.retries) : 0;
@@ -65,7 +142,7 @@ async function runSequential(env: PolicyEnvironment, call: GovernedCall): Promis
     for (let attempt = 0; ; attempt++) {
       let endpoint: Endpoint | undefined;
       if (previous === undefined) {
-        endpoint = env.select(call, undefined);
+        endpoint = first;
       } else if (policy.policy === "failtry") {
         const same = previous;
         endpoint = env.select(call, (e) => e !== same);
@@ -81,25 +158,8 @@ async function runSequential(env: PolicyEnvironment, call: GovernedCall): Promis
       tried?.add(endpoint);
       previous = endpoint;
       try {
-        if (!endpoint.enforcesCallLimits) return await env.attempt(call, endpoint, undefined);
-        // runAttempt's first branch, inline: this await is then the call's only one.
-        const settings = env.attemptSettings;
-        const permit = openAttempt(call, endpoint);
-        const wallNow = call.now();
-        const started = settings.now === undefined ? wallNow : settings.now();
-        try {
-          const result = await endpoint.transport.invoke(
-            call.method,
-            call.args,
-            attemptOptions(call, call.callerSignal, wallNow, settings),
-          );
-          attemptSucceeded(settings, endpoint, permit, started);
-          return result;
-        } catch (thrown) {
-          throw attemptFailed(settings, endpoint, permit, started, thrown);
-        } finally {
-          endpoint.callEnded();
-        }
+        if (attempt === 0 && firstFailed) throw firstError;
+        return await env.attempt(call, endpoint, undefined);
       } catch (error) {
         lastError = error;
         if (attempt >= maxRetries || call.ended || !isRetryableError(error, policy.idempotent)) throw error;

@@ -1,17 +1,33 @@
 import type { Socket } from "node:net";
-import { encodeFrame } from "../wire/frame-encoder.js";
+import type { DeferredBody } from "../wire/deferred-body.js";
+import { encodeFrame, encodeFrameDeferredInto, type FrameSink } from "../wire/frame-encoder.js";
 import type { FrameLimits } from "../wire/frame-limits.js";
-import type { Frame } from "../wire/frame.js";
+import type { CodecId, Frame, FrameKind } from "../wire/frame.js";
 
 /** Called once the batch holding a frame has been handed to the kernel (or failed). */
 export type WrittenCallback = (error?: Error | null) => void;
+
+/** Room for the frames of a few turns; a frame larger than this gets a buffer of its exact size. */
+const slabBytes = 32 * 1024;
+const emptySlab = Buffer.alloc(0);
 
 /**
  * Collects the frames produced during one event-loop turn and writes them with a
  * single `socket.write` in a `setImmediate` flush: many calls issued together cost
  * one syscall, and a reply burst costs one too.
+ *
+ * Frames given to writeDeferred() are encoded straight into a slab shared by the
+ * batches, so a batch of them costs neither a buffer per frame nor a copy at
+ * flush: the batch is written as a view of the slab, and later batches go to the
+ * slab's unused rest (a view handed to the socket is never written over).
+ * Frames encoded elsewhere (writeEncoded) join the batch as chunks of their own.
  */
-export class FrameBatchWriter {
+export class FrameBatchWriter implements FrameSink {
+  /** The slab; its bytes from `start` to `end` are the open part of the batch. */
+  buffer: Buffer = emptySlab;
+  private start = 0;
+  private end = 0;
+  /** The batch's parts before the open slab region, in write order. */
   private chunks: Buffer[] = [];
   private bytes = 0;
   private scheduled = false;
@@ -26,6 +42,8 @@ export class FrameBatchWriter {
     private readonly socket: Socket,
     private readonly limits: FrameLimits,
     private readonly afterFlush?: () => void,
+    /** flushIfFull() writes the batch once it holds this many bytes. */
+    private readonly earlyFlushBytes = Infinity,
   ) {}
 
   /**
@@ -38,29 +56,87 @@ export class FrameBatchWriter {
 
   /** Encodes `frame` (may throw RpcError RESOURCE_EXHAUSTED when too large) and queues it. */
   write(frame: Frame, onWritten?: WrittenCallback): number {
+    // Control frames are rare and may be a connection's only writes: no slab for them.
     const bytes = encodeFrame(frame, this.limits);
     this.writeEncoded(bytes, onWritten);
     return bytes.length;
   }
 
+  /**
+   * Encodes a frame with a codec's deferred body into the batch and returns its
+   * size. Throws as encodeFrameDeferred does, having queued nothing.
+   */
+  writeDeferred(
+    kind: FrameKind,
+    requestId: number,
+    method: string,
+    codec: CodecId,
+    deadlineMs: number,
+    metadata: Record<string, string> | undefined,
+    body: DeferredBody,
+  ): number {
+    const size = encodeFrameDeferredInto(this, kind, requestId, method, codec, deadlineMs, metadata, body, this.limits);
+    this.bytes += size;
+    this.schedule();
+    return size;
+  }
+
+  /**
+   * Takes back the frame writeDeferred() just queued (nothing may have been
+   * written since), for a caller that finds it must not be sent after all.
+   */
+  unwriteLast(size: number): void {
+    this.end -= size;
+    this.bytes -= size;
+  }
+
+  /**
+   * Writes the batch now if it holds at least `earlyFlushBytes`. A burst of
+   * calls then leaves in a few writes instead of one at the end of the turn, so
+   * the peer works on the first ones while the rest are still being encoded:
+   * the two processes overlap instead of taking turns.
+   */
+  flushIfFull(): void {
+    if (this.bytes >= this.earlyFlushBytes) this.flush();
+  }
+
+  /** FrameSink: room for one frame at the end of the batch. */
+  reserve(bytes: number): number {
+    if (this.end + bytes > this.buffer.length) {
+      this.closeSlabRegion();
+      this.buffer = Buffer.allocUnsafeSlow(Math.max(slabBytes, bytes));
+      this.start = 0;
+      this.end = 0;
+    }
+    const at = this.end;
+    this.end += bytes;
+    return at;
+  }
+
   /** Queues already encoded frame bytes. */
   writeEncoded(bytes: Buffer, onWritten?: WrittenCallback): void {
+    this.closeSlabRegion();
     this.chunks.push(bytes);
     this.bytes += bytes.length;
     if (onWritten !== undefined) (this.callbacks ??= []).push(onWritten);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flushBound);
-    }
+    this.schedule();
   }
 
   /** Writes the batch now; safe to call at any time (e.g. right before ending the socket). */
   flush(): void {
     this.scheduled = false;
-    if (this.chunks.length === 0) return;
-    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes);
+    if (this.bytes === 0) return;
+    let data: Buffer;
+    if (this.chunks.length === 0) {
+      data = this.buffer.subarray(this.start, this.end);
+      this.start = this.end;
+    } else {
+      this.closeSlabRegion();
+      const chunks = this.chunks;
+      data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.bytes);
+      this.chunks = [];
+    }
     const callbacks = this.callbacks;
-    this.chunks = [];
     this.bytes = 0;
     this.callbacks = undefined;
     if (this.socket.destroyed || !this.socket.writable) {
@@ -80,5 +156,20 @@ export class FrameBatchWriter {
       });
     }
     this.afterFlush?.();
+  }
+
+  private schedule(): void {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushBound);
+    }
+  }
+
+  /** Moves the open slab region, if any, to the chunk list, so that what comes next follows it. */
+  private closeSlabRegion(): void {
+    if (this.end > this.start) {
+      this.chunks.push(this.buffer.subarray(this.start, this.end));
+      this.start = this.end;
+    }
   }
 }

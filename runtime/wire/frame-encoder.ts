@@ -30,7 +30,7 @@ import {
  * programming errors and throw a RangeError.
  */
 export function encodeFrame(frame: Frame, limits: FrameLimits = defaultFrameLimits): Buffer {
-  return encodeParts(
+  encodeParts(
     frame.kind,
     frame.requestId,
     frame.method,
@@ -41,7 +41,9 @@ export function encodeFrame(frame: Frame, limits: FrameLimits = defaultFrameLimi
     frame.body,
     undefined,
     limits,
+    ownBuffer,
   );
+  return ownBuffer.take();
 }
 
 /**
@@ -60,10 +62,61 @@ export function encodeFrameDeferred(
   body: DeferredBody,
   limits: FrameLimits = defaultFrameLimits,
 ): Buffer {
-  return encodeParts(kind, requestId, method, codec, 0, deadlineMs, metadata, undefined, body, limits);
+  encodeParts(kind, requestId, method, codec, 0, deadlineMs, metadata, undefined, body, limits, ownBuffer);
+  return ownBuffer.take();
 }
 
-/** Exactly one of `body` and `deferred` is set. */
+/**
+ * Room for encoded frames handed out by whoever will send them, so that frames
+ * can be encoded straight into a shared batch buffer instead of one buffer each.
+ */
+export interface FrameSink {
+  /** Makes `bytes` writable bytes available in `buffer` and returns where they start. */
+  reserve(bytes: number): number;
+  /** The buffer the last reserve() made room in. */
+  readonly buffer: Buffer;
+}
+
+/**
+ * encodeFrameDeferred into `sink`: every check happens before reserve() is
+ * called, so a frame that throws takes no room. Returns the frame's size.
+ */
+export function encodeFrameDeferredInto(
+  sink: FrameSink,
+  kind: FrameKind,
+  requestId: number,
+  method: string,
+  codec: CodecId,
+  deadlineMs: number,
+  metadata: Record<string, string> | undefined,
+  body: DeferredBody,
+  limits: FrameLimits = defaultFrameLimits,
+): number {
+  return encodeParts(kind, requestId, method, codec, 0, deadlineMs, metadata, undefined, body, limits, sink);
+}
+
+const emptyBuffer = Buffer.alloc(0);
+
+/** The sink of the encoders that return a Buffer of their own: one exact-size buffer per frame. */
+class OwnBufferSink implements FrameSink {
+  buffer: Buffer = emptyBuffer;
+
+  reserve(bytes: number): number {
+    this.buffer = Buffer.allocUnsafe(bytes);
+    return 0;
+  }
+
+  /** The frame just encoded; the sink lets go of it (encoding is synchronous, so there is never more than one). */
+  take(): Buffer {
+    const frame = this.buffer;
+    this.buffer = emptyBuffer;
+    return frame;
+  }
+}
+
+const ownBuffer = new OwnBufferSink();
+
+/** Exactly one of `body` and `deferred` is set. Returns the frame's size. */
 function encodeParts(
   kind: FrameKind,
   requestId: number,
@@ -75,7 +128,8 @@ function encodeParts(
   body: Uint8Array | undefined,
   deferred: DeferredBody | undefined,
   limits: FrameLimits,
-): Buffer {
+  sink: FrameSink,
+): number {
   let bodyBytes = deferred === undefined ? body!.byteLength : deferred.byteLength;
   if ((flags & FrameFlags.Gzip) === 0 && bodyBytes > limits.compressThresholdBytes) {
     const inflatedLimit = maxInflatedBodyBytes(limits);
@@ -122,19 +176,20 @@ function encodeParts(
   if ((flags & ~KNOWN_FLAGS) !== 0) throw new RangeError(`unknown flag bits 0x${flags.toString(16)}`);
   const deadline = deadlineField(deadlineMs);
 
-  // One allocation per frame: every field, and the body, is written in place.
-  const buf = Buffer.allocUnsafe(total);
-  buf[0] = FRAME_MAGIC;
-  buf[1] = FRAME_VERSION;
-  buf.writeUInt32BE(total - PREFIX_BYTES, 2);
-  buf[OFFSET_KIND] = kind;
-  buf[OFFSET_CODEC] = codec;
-  buf[OFFSET_FLAGS] = flags;
-  buf.writeUInt32BE(requestId, OFFSET_REQUEST_ID);
-  buf.writeUInt32BE(deadline, OFFSET_DEADLINE);
-  buf.writeUInt16BE(methodBytes, OFFSET_METHOD_LENGTH);
-  buf.writeUInt16BE(metadataCount, OFFSET_METADATA_COUNT);
-  let pos = HEADER_BYTES;
+  // At most one allocation per frame (none in a batch buffer): every field, and the body, is written in place.
+  const at = sink.reserve(total);
+  const buf = sink.buffer;
+  buf[at] = FRAME_MAGIC;
+  buf[at + 1] = FRAME_VERSION;
+  buf.writeUInt32BE(total - PREFIX_BYTES, at + 2);
+  buf[at + OFFSET_KIND] = kind;
+  buf[at + OFFSET_CODEC] = codec;
+  buf[at + OFFSET_FLAGS] = flags;
+  buf.writeUInt32BE(requestId, at + OFFSET_REQUEST_ID);
+  buf.writeUInt32BE(deadline, at + OFFSET_DEADLINE);
+  buf.writeUInt16BE(methodBytes, at + OFFSET_METHOD_LENGTH);
+  buf.writeUInt16BE(metadataCount, at + OFFSET_METADATA_COUNT);
+  let pos = at + HEADER_BYTES;
   if (methodBytes > 0) pos += writeUtf8(buf, method, pos);
   if (metadata !== undefined) {
     for (const key in metadata) {
@@ -149,7 +204,7 @@ function encodeParts(
   }
   if (deferred !== undefined) deferred.copyTo(buf, pos);
   else buf.set(body!, pos);
-  return buf;
+  return total;
 }
 
 function tooLarge(kind: FrameKind, method: string, detail: string): RpcError {

@@ -68,4 +68,30 @@ describe("DeadlineWheel", () => {
     wheel.remove(entry);
     expect(wheel.size).toBe(0);
   });
+
+  it("keeps its interval across back-to-back entries and stops it once a tick passes idle", async () => {
+    const wheel = new DeadlineWheel<Item>(() => {
+      throw new Error("must not expire");
+    }, 5);
+    expect(wheel.running).toBe(false);
+    for (let i = 0; i < 3; i++) {
+      const entry = item(`e${i}`, Date.now() + 60_000);
+      wheel.add(entry);
+      wheel.remove(entry);
+      // No entry left, yet the next add must not have to start a new interval.
+      expect(wheel.running).toBe(true);
+    }
+    expect(wheel.size).toBe(0);
+    const stopped = new Promise<void>((resolve) => {
+      let polls = 0;
+      const poll = setInterval(() => {
+        if (!wheel.running || ++polls > 400) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 5);
+    });
+    await stopped;
+    expect(wheel.running).toBe(false);
+  });
 });
