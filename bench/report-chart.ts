@@ -56,7 +56,7 @@ export function echoChartSvg(results: readonly CaseResult[]): string {
       format: compact,
     },
     {
-      title: "p99 latency, ms, log scale (lower is better)",
+      title: "p99 ms, log scale (lower is better)",
       x: panelWidth + 20,
       value: (r) => r.p99Ms,
       log: true,
