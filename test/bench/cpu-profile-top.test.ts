@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   formatSelfTime,
@@ -10,7 +11,8 @@ import {
 
 const frame = (functionName: string, lineNumber = 0) => ({
   functionName,
-  url: "file:///work/main/dist/runtime/x.js",
+  // The report shows paths relative to the working directory, wherever the checkout is.
+  url: pathToFileURL(join(process.cwd(), "dist/runtime/x.js")).href,
   lineNumber,
   columnNumber: 0,
   scriptId: "1",

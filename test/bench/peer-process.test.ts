@@ -1,6 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CaseSpec } from "../../bench/case-spec.js";
+import { generateStubs } from "../../bench/generate-stubs.js";
 import { runClient, ServerProcess } from "../../bench/peer-process.js";
+
+// The peer processes import every framework's generated code (git-ignored
+// bench/gen/), so generate it as `npm run bench` does; a fresh clone has none.
+beforeAll(() => generateStubs());
 
 // The peers are TypeScript run through tsx, as under `npm run bench`.
 const flags = {
