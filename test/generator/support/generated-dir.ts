@@ -9,7 +9,8 @@ import { type GenerateOptions, type GeneratedFile, generate } from "../../../gen
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const fixturesDir = path.join(repoRoot, "test/generator/fixtures");
 export const goldenDir = path.join(repoRoot, "test/generator/golden");
-export const corpusDir = "/work/shared/corpus/thrift";
+// The shared corpus sits beside the checkout (../shared), in development and in CI alike.
+export const corpusDir = path.resolve(repoRoot, "../shared/corpus/thrift");
 
 /** Loads IDL files and fails the test with the diagnostics if any is an error. */
 export function loadOrFail(files: string[]): Program {
