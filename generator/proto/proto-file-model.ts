@@ -73,7 +73,6 @@ class ProtoFileBuilder {
     private readonly file: ProgramFile,
   ) {
     this.pkg = protoPackage(file);
-    for (const included of file.includes.values()) this.importFile(included);
   }
 
   build(): ProtoFileModel {
@@ -101,10 +100,16 @@ class ProtoFileBuilder {
     const wrapperMessages = [...this.wrappers.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .flatMap(([, list]) => list);
+    // Only the includes whose messages are used (protoc warns about the others), in include order.
+    const includeOrder = [...this.file.includes.values()].map((included) => this.inputs.paths.of(included, ".proto"));
+    const imports = [
+      ...includeOrder.filter((path) => this.imports.includes(path)),
+      ...this.imports.filter((path) => !includeOrder.includes(path)),
+    ];
     return {
       source: this.inputs.paths.sourceName(this.file),
       package: this.pkg,
-      imports: this.imports,
+      imports,
       messages: [...messages, ...wrapperMessages],
     };
   }
@@ -231,6 +236,7 @@ class ProtoFileBuilder {
     return name;
   }
 
+  /** Records that a message of `other` is used, so its .proto must be imported. */
   private importFile(other: ProgramFile): void {
     const path = this.inputs.paths.of(other, ".proto");
     if (!this.imports.includes(path)) this.imports.push(path);
