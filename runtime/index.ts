@@ -27,16 +27,10 @@ export { jsonCodec } from "./codec/json-codec.js";
 export { binaryCodec } from "./codec/binary-codec.js";
 export { codecById, codecByName } from "./codec/codec-registry.js";
 export { Channel, type ChannelOptions, type ChannelEvents } from "./client/channel.js";
-export {
-  Server,
-  type ServerOptions,
-  type ListenOptions,
-  type CloseOptions,
-  type ServerEvents,
-} from "./server/server.js";
+export { Server, type ListenOptions, type CloseOptions, type ServerEvents } from "./server/server.js";
+export type { ServerOptions } from "./server/server-options.js";
 export { installShutdownSignals, type ShutdownSignalOptions } from "./server/shutdown-signals.js";
 export { DeadlineWheel, type DeadlineEntry } from "./deadline/deadline-wheel.js";
-export { handleRespConnection, type RespServerOptions, type RespLogger } from "./resp/resp-connection.js";
 export { RespChannel, type RespChannelOptions } from "./resp/resp-channel.js";
 export { RespParser, RespProtocolError, defaultRespParserLimits, type RespParserLimits } from "./resp/resp-parser.js";
 export { serializeResp, serializeCommand } from "./resp/resp-serializer.js";
@@ -47,6 +41,7 @@ export { resultToRespReply } from "./resp/result-reply.js";
 export { respReplyToResult } from "./resp/reply-result.js";
 export { DirectRegistry, type DirectRegistryOptions } from "./registry/direct-registry.js";
 export { EtcdRegistry, type EtcdRegistryOptions } from "./registry/etcd-registry.js";
+export { ZooKeeperRegistry, type ZooKeeperRegistryOptions } from "./registry/zookeeper-registry.js";
 export { normalizeProvider, type ProviderInput } from "./registry/provider-info.js";
 export {
   DEFAULT_ETCD_PREFIX,

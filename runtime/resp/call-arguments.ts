@@ -1,4 +1,4 @@
-import type { FieldDescriptor, MethodDescriptor, TypeDescriptor } from "../descriptor.js";
+import type { MethodDescriptor, TypeDescriptor } from "../descriptor.js";
 import { RespConversionError } from "./resp-conversion-error.js";
 import { fromJsonValue, toJsonValue } from "./json-value.js";
 import { formatScalarText, isTextScalar, parseScalarText, toBytes } from "./scalar-text.js";
@@ -21,16 +21,14 @@ function argumentPaths(method: MethodDescriptor): readonly string[] {
  * Converts the bulk strings after `CALL <method>` into handler arguments, by the
  * IDL types: binary arguments are taken as raw bytes, strings must be UTF-8,
  * other scalars are read from their text form, structs and containers from JSON.
- * Trailing arguments declared `optional` may be left out (they get their
- * default value or stay undefined). Throws RespConversionError naming the argument.
+ * Arguments left out at the end get their IDL default or stay undefined (the
+ * server's dispatch then refuses a missing one the handler needs, with the same
+ * message as over every protocol); words past the last argument are ignored, as
+ * the other codecs skip fields a method does not declare. Throws
+ * RespConversionError naming the argument.
  */
 export function readRespArguments(method: MethodDescriptor, raw: readonly Buffer[]): unknown[] {
   const fields = method.args.fields;
-  const minimum = minimumArgumentCount(fields);
-  if (raw.length < minimum || raw.length > fields.length) {
-    const expected = minimum === fields.length ? `${fields.length}` : `${minimum} to ${fields.length}`;
-    throw new RespConversionError("", `wrong number of arguments for '${method.fullName}': expected ${expected} (${signature(method)}), got ${raw.length}`);
-  }
   const paths = argumentPaths(method);
   const values: unknown[] = [];
   for (let i = 0; i < fields.length; i++) {
@@ -111,10 +109,4 @@ export function decodeUtf8(bytes: Buffer, path: string): string {
 /** `a: i32, b: i32`, for messages and help. */
 export function signature(method: MethodDescriptor): string {
   return method.args.fields.map((field) => `${field.name}: ${typeName(field.type)}`).join(", ");
-}
-
-function minimumArgumentCount(fields: readonly FieldDescriptor[]): number {
-  let minimum = fields.length;
-  while (minimum > 0 && fields[minimum - 1]!.requiredness === "optional") minimum--;
-  return minimum;
 }

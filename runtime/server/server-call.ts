@@ -1,20 +1,15 @@
 import type { CallContext } from "../call.js";
-import type { MessageCodec } from "../codec/codec.js";
 import type { DeadlineEntry } from "../deadline/deadline-wheel.js";
 import type { ExpiringEntry } from "../deadline/shared-deadline-wheel.js";
 import type { MethodDescriptor, ServiceDescriptor } from "../descriptor.js";
 import { Code, RpcError } from "../errors.js";
-
-/** The connection side a running call reports its deadline to. */
-export interface ServerCallOwner {
-  callExpired(call: ServerCall): void;
-}
+import type { CallResponder } from "./call-responder.js";
 
 /**
- * One call running on the server: the handler's CallContext, the deadline-wheel
- * entry, and the bookkeeping needed to send (or drop) its reply. The AbortSignal
- * is created only if the handler reads it, so calls that never look at it do not
- * pay for an AbortController.
+ * One call running on the server, whatever protocol carried it: the handler's
+ * CallContext, the deadline-wheel entry, and what the protocol needs to send
+ * (or drop) its reply. The AbortSignal is created only if the handler reads it,
+ * so calls that never look at it do not pay for an AbortController.
  */
 export class ServerCall implements CallContext, ExpiringEntry {
   deadlineAt = 0;
@@ -22,6 +17,8 @@ export class ServerCall implements CallContext, ExpiringEntry {
   wheelSlot = 0;
   /** Set once the reply is sent or can no longer be (deadline, cancel, closed connection). */
   finished = false;
+  /** Whatever the protocol keeps per call: a request id, a reply slot, a codec. */
+  tag: unknown = undefined;
   private controller: AbortController | undefined;
   private abortReason: RpcError | undefined;
 
@@ -29,11 +26,11 @@ export class ServerCall implements CallContext, ExpiringEntry {
     readonly service: ServiceDescriptor,
     readonly method: MethodDescriptor,
     readonly requestId: number,
-    readonly codec: MessageCodec,
     readonly deadline: number | undefined,
     readonly metadata: Readonly<Record<string, string>>,
     readonly peer: string,
-    private readonly owner: ServerCallOwner,
+    readonly protocol: string,
+    readonly responder: CallResponder,
   ) {}
 
   get signal(): AbortSignal {
@@ -47,7 +44,7 @@ export class ServerCall implements CallContext, ExpiringEntry {
   expire(): void {
     if (this.finished) return;
     this.abort(new RpcError(Code.DEADLINE_EXCEEDED, `${this.method.fullName} passed its deadline`));
-    this.owner.callExpired(this);
+    this.responder.callExpired(this);
   }
 
   /** Aborts the handler's signal (once); the reason reaches `signal.reason`. */

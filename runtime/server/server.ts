@@ -3,36 +3,20 @@ import { EventEmitter } from "node:events";
 import { createServer, type Server as NetServer, type Socket } from "node:net";
 import type { ServiceRegistrar } from "../call.js";
 import type { ServiceDescriptor } from "../descriptor.js";
-import { Code, RpcError } from "../errors.js";
-import { defaultLogger, type Logger } from "../logger.js";
-import { handleRespConnection } from "../resp/resp-connection.js";
+import type { Logger } from "../logger.js";
 import { formatAddress, type HostPort } from "../transport/address.js";
-import { isRespFirstByte } from "../transport/protocol-sniff.js";
-import { defaultFrameLimits, type FrameLimits } from "../wire/frame-limits.js";
-import { ServerConnection, type ServerConnectionSettings } from "./server-connection.js";
+import { builtinProtocols } from "./builtin-protocols.js";
+import { ConnectionTracker } from "./connection-tracker.js";
+import { Dispatcher } from "./dispatch.js";
+import { MemoryBudget } from "./memory-budget.js";
+import { ProtocolDetector } from "./protocol-detector.js";
+import type { ServedConnection } from "./served-connection.js";
+import { resolveServerLimits, type ServerLimits, type ServerOptions } from "./server-options.js";
+import type { ConnectionEnvironment, ServerProtocol } from "./server-protocol.js";
 import { ServiceTable } from "./service-table.js";
 import { runWorkerPrimary, type WorkerPrimary, serveAsWorker } from "./worker-cluster.js";
 
-/** Options of a Server. */
-export interface ServerOptions {
-  /** Connections served at once; more are refused with RESOURCE_EXHAUSTED. Default 10000. */
-  maxConnections?: number;
-  /** Default 4 MiB. A connection that sends a larger frame is closed. */
-  maxFrameBytes?: number;
-  /** Replies with bodies over this are gzip-compressed. Default 2 MiB. */
-  compressThresholdBytes?: number;
-  /**
-   * Calls running at once on one connection. Further calls wait, in arrival order,
-   * and the connection stops reading (TCP pushes back on the client) until one
-   * finishes. Default 1000.
-   */
-  maxInFlightPerConnection?: number;
-  /** A connection with no call for this long is sent goaway and closed. Default 300000; 0 disables. */
-  idleTimeoutMs?: number;
-  /** Unsent reply bytes above which a connection stops reading calls until the client reads. Default 16 MiB. */
-  maxPendingBytes?: number;
-  logger?: Logger;
-}
+export type { ServerOptions } from "./server-options.js";
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -60,7 +44,9 @@ export interface ServerEvents {
 }
 
 /**
- * An RPC server: binary frames (JSON or binary bodies) and RESP on one port.
+ * An RPC server: every protocol the port speaks (rpcgen's binary frames with JSON
+ * or protobuf bodies, and RESP) on one port, told apart by a connection's first
+ * bytes, all served through one dispatch and one set of limits.
  *
  * ```ts
  * const server = new Server({ maxInFlightPerConnection: 500 });
@@ -71,36 +57,34 @@ export interface ServerEvents {
  */
 export class Server extends EventEmitter<ServerEvents> implements ServiceRegistrar {
   private readonly table = new ServiceTable();
+  private readonly limits: ServerLimits;
   private readonly logger: Logger;
-  private readonly maxConnections: number;
-  private readonly idleTimeoutMs: number;
-  private readonly settings: ServerConnectionSettings;
+  private readonly tracker: ConnectionTracker;
+  private readonly env: ConnectionEnvironment;
+  private readonly detector: ProtocolDetector;
   private netServer: NetServer | undefined;
-  private readonly connections = new Set<ServerConnection>();
-  private readonly respSockets = new Set<Socket>();
-  /** Accepted sockets whose first byte (which tells the protocol) has not arrived yet. */
-  private readonly unsniffed = new Set<Socket>();
-  private sweeper: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private primary: WorkerPrimary | undefined;
+  private sweeping = false;
   /** Set while closing: re-checks whether every connection has drained. */
   private onDrained: (() => void) | undefined;
 
-  constructor(options: ServerOptions = {}) {
+  constructor(options: ServerOptions = {}, protocols: readonly ServerProtocol[] = builtinProtocols) {
     super();
-    this.logger = options.logger ?? defaultLogger();
-    this.maxConnections = options.maxConnections ?? 10_000;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
-    const limits: FrameLimits = {
-      maxFrameBytes: options.maxFrameBytes ?? defaultFrameLimits.maxFrameBytes,
-      compressThresholdBytes: options.compressThresholdBytes ?? defaultFrameLimits.compressThresholdBytes,
-    };
-    this.settings = {
-      table: this.table,
-      limits,
-      maxInFlightPerConnection: options.maxInFlightPerConnection ?? 1000,
-      maxPendingBytes: options.maxPendingBytes ?? 16 * 1024 * 1024,
+    this.limits = resolveServerLimits(options);
+    this.logger = this.limits.logger;
+    this.tracker = new ConnectionTracker(this.limits, this.logger);
+    this.detector = new ProtocolDetector(protocols, this.logger);
+    const server = this;
+    this.env = {
+      dispatcher: new Dispatcher(this.table, this.logger, this.limits.exposeErrorDetails),
+      limits: this.limits,
       logger: this.logger,
+      replyBudget: new MemoryBudget(this.limits.maxServerPendingBytes),
+      inputBudget: new MemoryBudget(this.limits.maxServerInputBytes),
+      get closing() {
+        return server.closing !== undefined;
+      },
       drained: () => this.onDrained?.(),
     };
   }
@@ -110,9 +94,9 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
     this.table.add(service, handler);
   }
 
-  /** Connections currently open (binary and RESP). */
+  /** Connections currently open, every protocol counted (and those whose protocol is not known yet). */
   get connectionCount(): number {
-    return this.connections.size + this.respSockets.size + this.unsniffed.size;
+    return this.tracker.size;
   }
 
   /**
@@ -145,11 +129,7 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
       });
     });
     netServer.on("error", (error) => this.logger.error({ err: error }, "server socket error"));
-    if (this.idleTimeoutMs > 0) {
-      const every = Math.max(10, Math.min(this.idleTimeoutMs / 4, 1000));
-      this.sweeper = setInterval(() => this.sweepIdle(), every);
-      this.sweeper.unref();
-    }
+    this.startSweeping();
     if (cluster.isWorker) serveAsWorker(this);
     const address = netServer.address();
     if (address === null || typeof address === "string") return { host, port };
@@ -157,9 +137,11 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
   }
 
   /**
-   * Graceful shutdown: stops accepting, sends goaway on every connection so that
-   * clients send new calls elsewhere, lets calls in flight finish for up to
-   * `graceMs`, then closes whatever is left. Resolves when everything is closed.
+   * Graceful shutdown: stops accepting, tells every connection to take no new
+   * calls (binary clients get goaway and send new calls elsewhere; RESP
+   * connections stop reading), lets calls in flight finish for up to `graceMs`
+   * and write their replies, then closes whatever is left. Resolves when
+   * everything is closed.
    */
   close(options: CloseOptions = {}): Promise<void> {
     this.closing ??= this.shutdown(options.graceMs ?? 10_000);
@@ -172,33 +154,25 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
       return;
     }
     const netServer = this.netServer;
-    if (netServer === undefined) return;
-    if (this.sweeper !== undefined) clearInterval(this.sweeper);
-    const closed = new Promise<void>((resolve) => netServer.close(() => resolve()));
-    for (const connection of this.connections) connection.goaway();
-    // RESP clients know no goaway: they are closed once the binary side has drained.
+    this.tracker.stopSweeping();
+    const closed = new Promise<void>((resolve) => (netServer === undefined ? resolve() : netServer.close(() => resolve())));
+    this.tracker.goawayAll();
     const drained = this.whenDrained();
-    const grace = setTimeout(() => {
-      for (const connection of this.connections) connection.destroy();
-      for (const socket of this.respSockets) socket.destroy();
-    }, graceMs);
-    for (const socket of this.unsniffed) socket.destroy();
+    const grace = setTimeout(() => this.tracker.destroyAll(), graceMs);
     await drained;
-    for (const socket of this.respSockets) socket.end();
+    // Each connection writes the replies of its last calls before its socket ends.
+    this.tracker.endAll();
     await closed;
     clearTimeout(grace);
     // net.Server reports "closed" a tick before the sockets' own close events.
-    this.connections.clear();
-    this.respSockets.clear();
+    this.tracker.clear();
   }
 
-  /** Resolves when no binary connection has a call in flight or the grace timer has cut them. */
+  /** Resolves when no connection has a call in flight (or the grace timer cut them). */
   private whenDrained(): Promise<void> {
     return new Promise((resolve) => {
       const check = (): void => {
-        for (const connection of this.connections) {
-          if (connection.inFlight > 0) return;
-        }
+        if (!this.tracker.drained) return;
         this.onDrained = undefined;
         resolve();
       };
@@ -207,72 +181,45 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
     });
   }
 
+  /**
+   * Serves a connection accepted elsewhere (a net.Server of your own, a socket
+   * handed over by another process) exactly as if it had arrived on the port.
+   */
+  handle(socket: Socket): void {
+    this.startSweeping();
+    this.onConnection(socket);
+  }
+
+  private startSweeping(): void {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    this.tracker.startSweeping();
+  }
+
   private onConnection(socket: Socket): void {
     const peer = formatAddress(socket.remoteAddress ?? "unknown", socket.remotePort ?? 0);
     socket.on("error", (error) => this.logger.debug({ peer, err: error.message }, "connection error"));
-    const overLimit = this.connectionCount >= this.maxConnections;
-    this.unsniffed.add(socket);
-    if (this.idleTimeoutMs > 0) {
-      // Silent from the start: idle before the protocol is even known.
-      socket.setTimeout(this.idleTimeoutMs, () => socket.destroy());
+    if (this.closing !== undefined) {
+      socket.destroy();
+      return;
     }
-    socket.once("close", () => this.unsniffed.delete(socket));
-    socket.once("data", (first: Buffer) => {
-      this.unsniffed.delete(socket);
-      socket.setTimeout(0);
-      socket.pause();
-      socket.unshift(first);
-      if (isRespFirstByte(first[0]!)) this.serveResp(socket, peer, overLimit);
-      else this.serveFrames(socket, peer, overLimit);
-      socket.resume();
-    });
+    // Checked now, so that a flood is answered at once; the refusal is said in the protocol's words below.
+    const refusal = this.tracker.makeRoom() ? undefined : `server is at its limit of ${this.limits.maxConnections} connections`;
+    if (refusal !== undefined) this.logger.warn({ peer, limit: this.limits.maxConnections }, "connection refused: connection limit reached");
+    const placeholder = this.detector.watch(socket, peer, (protocol) => this.serve(protocol, socket, peer, placeholder, refusal));
+    if (refusal === undefined) {
+      this.tracker.add(placeholder);
+      socket.once("close", () => this.tracker.remove(placeholder));
+    }
   }
 
-  private serveFrames(socket: Socket, peer: string, overLimit: boolean): void {
-    const connection = new ServerConnection(socket, peer, this.settings);
-    if (this.closing !== undefined) {
-      connection.refuse(new RpcError(Code.UNAVAILABLE, "server is shutting down"));
-      return;
-    }
-    if (overLimit) {
-      this.logger.warn({ peer, limit: this.maxConnections }, "connection refused: connection limit reached");
-      connection.refuse(
-        new RpcError(Code.RESOURCE_EXHAUSTED, `server is at its limit of ${this.maxConnections} connections`),
-      );
-      return;
-    }
-    this.connections.add(connection);
-    socket.on("close", () => {
-      this.connections.delete(connection);
+  private serve(protocol: ServerProtocol, socket: Socket, peer: string, placeholder: ServedConnection, refusal: string | undefined): void {
+    const connection = protocol.serve(socket, peer, this.env, refusal ?? (this.closing !== undefined ? "server is shutting down" : undefined));
+    if (refusal !== undefined || this.closing !== undefined) return;
+    this.tracker.replace(placeholder, connection);
+    socket.once("close", () => {
+      this.tracker.remove(connection);
       this.onDrained?.();
     });
-  }
-
-  private serveResp(socket: Socket, peer: string, overLimit: boolean): void {
-    if (overLimit) {
-      this.logger.warn({ peer, limit: this.maxConnections }, "connection refused: connection limit reached");
-      socket.end(`-ERR server is at its limit of ${this.maxConnections} connections\r\n`);
-      return;
-    }
-    this.respSockets.add(socket);
-    socket.on("close", () => this.respSockets.delete(socket));
-    handleRespConnection(socket, this.table, {
-      logger: this.logger,
-      peer,
-      maxRequestBytes: this.settings.limits.maxFrameBytes,
-    });
-  }
-
-  private sweepIdle(): void {
-    const now = Date.now();
-    for (const connection of this.connections) {
-      if (connection.inFlight === 0 && !connection.draining && now - connection.lastActivityAt >= this.idleTimeoutMs) {
-        this.logger.debug({ peer: connection.peer }, "closing idle connection");
-        connection.goaway();
-        // A client that does not close its side after the goaway is cut after another idle period.
-        const stale = connection;
-        setTimeout(() => stale.destroy(), this.idleTimeoutMs).unref();
-      }
-    }
   }
 }

@@ -10,6 +10,8 @@ export type WrittenCallback = (error?: Error | null) => void;
 /** Room for the frames of a few turns; a frame larger than this gets a buffer of its exact size. */
 const slabBytes = 32 * 1024;
 const emptySlab = Buffer.alloc(0);
+/** A batch of frames encoded apart is joined into one buffer up to this size, and written as a list above it. */
+const joinLimitBytes = 256 * 1024;
 
 /**
  * Collects the frames produced during one event-loop turn and writes them with a
@@ -126,14 +128,15 @@ export class FrameBatchWriter implements FrameSink {
   flush(): void {
     this.scheduled = false;
     if (this.bytes === 0) return;
-    let data: Buffer;
+    let data: Buffer | Buffer[];
     if (this.chunks.length === 0) {
       data = this.buffer.subarray(this.start, this.end);
       this.start = this.end;
     } else {
       this.closeSlabRegion();
       const chunks = this.chunks;
-      data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.bytes);
+      // Small frames are joined into one write; large ones go as they are (no copy of big bodies).
+      data = chunks.length === 1 ? chunks[0]! : this.bytes <= joinLimitBytes ? Buffer.concat(chunks, this.bytes) : chunks;
       this.chunks = [];
     }
     const callbacks = this.callbacks;
@@ -148,12 +151,21 @@ export class FrameBatchWriter implements FrameSink {
       }
       return;
     }
-    if (callbacks === undefined) {
-      this.socket.write(data);
+    const written =
+      callbacks === undefined
+        ? undefined
+        : (error?: Error | null) => {
+            for (const callback of callbacks) callback(error);
+          };
+    if (!Array.isArray(data)) {
+      this.socket.write(data, written);
     } else {
-      this.socket.write(data, (error) => {
-        for (const callback of callbacks) callback(error);
-      });
+      // Corked, the chunks still leave in one writev.
+      this.socket.cork();
+      const last = data.length - 1;
+      for (let i = 0; i < last; i++) this.socket.write(data[i]!);
+      this.socket.write(data[last]!, written);
+      this.socket.uncork();
     }
     this.afterFlush?.();
   }

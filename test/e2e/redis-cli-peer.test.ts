@@ -91,7 +91,7 @@ describe("redis-cli CALL", () => {
   });
 
   it("bad arguments and unknown methods print as errors naming the problem", async () => {
-    expect(await redisCli("CALL", "Echo.add", "1", "two")).toMatch(/^\(error\) INVALID_ARGUMENT argument 'b' \(i32\)/);
+    expect(await redisCli("CALL", "Echo.add", "1", "two")).toMatch(/^\(error\) INVALID_ARGUMENT Echo\.add: argument 'b' \(i32\)/);
     expect(await redisCli("CALL", "Echo.nope")).toMatch(/^\(error\) UNIMPLEMENTED .*Echo\.nope/);
   });
 

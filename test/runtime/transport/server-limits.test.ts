@@ -54,6 +54,7 @@ describe("bad input closes only the offending connection", () => {
       Buffer.from([0xb5, 0x01, 0x00, 0x00, 0x00, 0x10, 0xee, 0xee, 0xee, 0xee, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
     );
     await closed(socket);
+    // Bytes no protocol of the port starts with: closed before any protocol parses them.
     const other = await rawConnect(address);
     other.resume();
     other.write(Buffer.from([0x00, 0xff, 0x13, 0x37]));
@@ -62,25 +63,43 @@ describe("bad input closes only the offending connection", () => {
     const reasons = logger.entries.filter((entry) => entry.level === "warn").map((entry) => entry.fields);
     expect(reasons).toEqual([
       expect.objectContaining({ reason: "malformed" }),
-      expect.objectContaining({ reason: "malformed" }),
+      expect.objectContaining({ firstBytes: "00ff1337" }),
     ]);
     expect(server.connectionCount).toBe(1);
   });
 });
 
 describe("limits", () => {
-  it("refuses connections over maxConnections with RESOURCE_EXHAUSTED", async () => {
-    const { address, server } = await startEchoServer(cleanup, {
+  it("refuses connections over maxConnections with RESOURCE_EXHAUSTED while every connection is busy", async () => {
+    const { address, stats } = await startEchoServer(cleanup, {
       maxConnections: 1,
     });
     const first = openChannel(cleanup, { address });
     await first.invoke(m.echo!, ["in"]);
+    const busy = first.invoke(m.slow!, [300]);
+    // The slow call must be running before the newcomer knocks.
+    while ((stats.calls.slow ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 2));
     const second = openChannel(cleanup, { address });
     const error = (await rejectionOf(second.invoke(m.echo!, ["out"]))) as RpcError;
     expect(error.code).toBe(Code.RESOURCE_EXHAUSTED);
     expect(error.message).toContain("1 connections");
+    await expect(busy).resolves.toBeTypeOf("string");
     await expect(first.invoke(m.echo!, ["still in"])).resolves.toBe("still in");
-    expect(server.connectionCount).toBe(1);
+  });
+
+  it("at maxConnections sheds the connection idle longest to serve a new client", async () => {
+    const { address, server } = await startEchoServer(cleanup, {
+      maxConnections: 2,
+    });
+    const oldest = openChannel(cleanup, { address });
+    await oldest.invoke(m.echo!, ["first"]);
+    const newer = openChannel(cleanup, { address });
+    await newer.invoke(m.echo!, ["second"]);
+    const newcomer = openChannel(cleanup, { address });
+    await expect(newcomer.invoke(m.echo!, ["third"])).resolves.toBe("third");
+    expect(server.connectionCount).toBe(2);
+    // The shed client reconnects on its next call (and sheds the idlest in turn).
+    await expect(oldest.invoke(m.echo!, ["back"])).resolves.toBe("back");
   });
 
   it("holds calls over maxInFlightPerConnection until a running one finishes, then serves them in order", async () => {

@@ -60,3 +60,43 @@ describe("one port, two protocols", () => {
     expect(server.connectionCount).toBe(0);
   });
 });
+
+describe("graceful close treats every protocol alike", () => {
+  it("completes a RESP call in flight and a binary call in flight, then closes both connections", async () => {
+    const { address, server, stats } = await startEchoServer(cleanup);
+    const [host, port] = address.split(":");
+    const socket = connect({ host: host!, port: Number(port) });
+    cleanup.add(() => void socket.destroy());
+    let received = "";
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+    const ended = new Promise<void>((resolve) => socket.once("end", () => resolve()));
+    socket.write("CALL Echo.slow 200\r\n");
+    const channel = openChannel(cleanup, { address });
+    const binary = channel.invoke(m.slow!, [200]);
+    // Both calls must be running before the close begins.
+    while ((stats.calls["slow"] ?? 0) < 2) await new Promise((resolve) => setTimeout(resolve, 2));
+    await server.close({ graceMs: 5000 });
+    await ended;
+    expect(received).toBe("$9\r\nslept 200\r\n");
+    await expect(binary).resolves.toBe("slept 200");
+    expect(server.connectionCount).toBe(0);
+  });
+
+  it("stops reading new RESP commands once closing, and closes the connection when its calls are done", async () => {
+    const { address, server, stats } = await startEchoServer(cleanup);
+    const [host, port] = address.split(":");
+    const socket = connect({ host: host!, port: Number(port) });
+    cleanup.add(() => void socket.destroy());
+    let received = "";
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+    const ended = new Promise<void>((resolve) => socket.once("end", () => resolve()));
+    socket.write("CALL Echo.slow 100\r\n");
+    while ((stats.calls["slow"] ?? 0) < 1) await new Promise((resolve) => setTimeout(resolve, 2));
+    const closing = server.close({ graceMs: 5000 });
+    socket.write("CALL Echo.echo late\r\n");
+    await closing;
+    await ended;
+    expect(received).toBe("$9\r\nslept 100\r\n");
+    expect(stats.calls["echo"] ?? 0).toBe(0);
+  });
+});

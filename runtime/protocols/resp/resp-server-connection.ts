@@ -1,0 +1,387 @@
+import type { Socket } from "node:net";
+import { Code, RpcError } from "../../errors.js";
+import type { RegisteredMethod } from "../../dispatch-contract.js";
+import { runBuiltin, type RespSession } from "../../resp/builtin-commands.js";
+import { readRespArguments } from "../../resp/call-arguments.js";
+import { errorToLine, type ExceptionFormat } from "../../resp/error-reply.js";
+import { OrderedReplies, type ReplySink, type ReplySlot } from "../../resp/ordered-replies.js";
+import { RespParser, RespProtocolError } from "../../resp/resp-parser.js";
+import { resp, type RespValue, type RespVersion } from "../../resp/resp-value.js";
+import { RespWriteBatch } from "../../resp/resp-write-batch.js";
+import { resultToRespReply } from "../../resp/result-reply.js";
+import type { CallResponder } from "../../server/call-responder.js";
+import type { ServedConnection } from "../../server/served-connection.js";
+import { ServerCall } from "../../server/server-call.js";
+import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+
+const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
+/** An unfinished command at least this large is dropped first when the server's input budget is spent. */
+const largeInputBytes = 64 * 1024;
+/** Above this many unsent bytes the socket will say "drain" once the kernel takes them. */
+const socketHighWaterBytes = 16 * 1024;
+
+let nextConnectionId = 1;
+
+/** What a RESP call keeps until its reply is written: where, and in which dialect. */
+interface RespCallTag {
+  readonly slot: ReplySlot;
+  readonly version: RespVersion;
+  readonly exceptionFormat: ExceptionFormat;
+}
+
+/**
+ * The server side of one RESP connection (redis-cli, Redis client libraries,
+ * RespChannel). Commands are read one at a time from the parser, so the
+ * connection stops taking them, and stops reading the socket, when it has no
+ * room: replies outstanding at maxInFlightPerConnection, unsent reply bytes (plus
+ * the expected replies of running calls) at maxPendingBytes, the server over its
+ * reply budget while this connection's own replies are stuck, or
+ * maxStartsPerTurn commands taken from one chunk. Method calls go through the
+ * server's one dispatch; replies are written in request order.
+ */
+export class RespServerConnection implements ServedConnection, CallResponder {
+  readonly protocol = "resp";
+  readonly openedAt = Date.now();
+  lastActivityAt = this.openedAt;
+  handshakeDone = false;
+  private readonly parser: RespParser;
+  private readonly batch: RespWriteBatch;
+  private readonly replies: OrderedReplies;
+  private readonly session: RespSession;
+  private readonly running = new Set<ServerCall>();
+  /** Set after QUIT, a protocol error, goaway or close: no further command is read. */
+  private stopped = false;
+  private draining = false;
+  private paused = false;
+  private pumping = false;
+  private startsThisTurn = 0;
+  private releaseScheduled = false;
+  private replyEstimate = 0;
+  private reportedReplyBytes = 0;
+  private reportedInputBytes = 0;
+  private waitingForDrain = false;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly peer: string,
+    private readonly env: ConnectionEnvironment,
+  ) {
+    const maxRequestBytes = env.limits.frameLimits.maxFrameBytes;
+    this.parser = new RespParser({ inlineCommands: true, maxValueBytes: maxRequestBytes, maxBulkBytes: maxRequestBytes });
+    this.batch = new RespWriteBatch(socket, () => this.onFlushed());
+    this.replies = new OrderedReplies(this.measuringSink());
+    this.session = { version: 2, exceptionFormat: "text", clientName: undefined, id: nextConnectionId++, table: env.dispatcher.table };
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("close", () => this.onClose());
+  }
+
+  /** Calls running, plus replies reserved and not yet written. */
+  get inFlight(): number {
+    return Math.max(this.running.size, this.replies.pending);
+  }
+
+  /** RESP clients know no goaway: stop reading commands, finish those in flight, then close. */
+  goaway(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.stopped = true;
+    this.socket.pause();
+    if (this.inFlight === 0) {
+      this.env.drained(this);
+      this.end();
+    }
+  }
+
+  end(): void {
+    this.stopped = true;
+    this.batch.flush();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  destroy(): void {
+    this.batch.flush();
+    this.socket.destroy();
+  }
+
+  /** Refuses the connection in Redis's words, e.g. at the connection limit. */
+  refuse(reason: string): void {
+    this.stopped = true;
+    this.socket.end(`-ERR ${reason}\r\n`);
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  // ---- CallResponder ----
+
+  callEnded(call: ServerCall): boolean {
+    this.running.delete(call);
+    const wanted = !call.finished && !call.method.oneway && !this.socket.destroyed;
+    call.finished = true;
+    if (!wanted) this.noteSettled();
+    return wanted;
+  }
+
+  replyValue(call: ServerCall, value: unknown): void {
+    const tag = call.tag as RespCallTag;
+    this.fill(tag.slot, resultToRespReply(call.method, value, tag.version), tag.version);
+  }
+
+  replyException(call: ServerCall, _fieldId: number, exception: Error): void {
+    const tag = call.tag as RespCallTag;
+    this.fill(tag.slot, resp.error(errorToLine(call.method, exception, tag.exceptionFormat).line), tag.version);
+  }
+
+  replyError(call: ServerCall, error: RpcError): void {
+    const tag = call.tag as RespCallTag;
+    this.fill(tag.slot, errorReply(error), tag.version);
+  }
+
+  callExpired(call: ServerCall): void {
+    // RESP carries no deadline, so a call never expires; kept for the contract.
+    call.finished = true;
+  }
+
+  // ---- reading ----
+
+  private onData(chunk: Buffer): void {
+    // After QUIT or a protocol error nothing more is read; don't hold what keeps arriving.
+    if (this.stopped) return;
+    this.parser.push(chunk);
+    this.startsThisTurn = 0;
+    this.pump();
+    this.accountInput();
+  }
+
+  private accountInput(): void {
+    const held = this.parser.bufferedBytes;
+    if (held === this.reportedInputBytes) return;
+    const budget = this.env.inputBudget;
+    this.reportedInputBytes = budget.update(this.reportedInputBytes, held);
+    if (budget.exceeded && held >= largeInputBytes && !this.paused) {
+      this.env.logger.warn(
+        { peer: this.peer, heldBytes: held, serverLimit: budget.limit },
+        "closing RESP connection: the server's budget for unfinished requests is spent",
+      );
+      this.stopped = true;
+      this.socket.destroy();
+    }
+  }
+
+  /** Reads and starts commands until input runs out or the connection has no room. */
+  private pump(): void {
+    // Replies filled while pumping would call back in here; the running loop covers them.
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      this.pumpCommands();
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private pumpCommands(): void {
+    while (!this.stopped) {
+      if (!this.hasRoom()) {
+        if (!this.paused) {
+          this.paused = true;
+          this.socket.pause();
+        }
+        return;
+      }
+      let command: RespValue | undefined;
+      try {
+        command = this.parser.next();
+      } catch (error) {
+        this.protocolError(error instanceof RespProtocolError ? error.message : String(error));
+        return;
+      }
+      if (command === undefined) break;
+      this.handshakeDone = true;
+      this.lastActivityAt = Date.now();
+      this.startsThisTurn++;
+      this.execute(command);
+    }
+    if (this.paused && !this.stopped) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  private hasRoom(): boolean {
+    const limits = this.env.limits;
+    if (this.replies.pending >= limits.maxInFlightPerConnection) return false;
+    if (this.startsThisTurn >= limits.maxStartsPerTurn) {
+      this.scheduleRelease();
+      return false;
+    }
+    if (this.batch.pendingBytes + this.running.size * this.replyEstimate >= limits.maxPendingBytes) return false;
+    return this.reportedReplyBytes === 0 || !this.env.replyBudget.exceeded;
+  }
+
+  private scheduleRelease(): void {
+    if (this.releaseScheduled) return;
+    this.releaseScheduled = true;
+    setImmediate(() => {
+      this.releaseScheduled = false;
+      this.startsThisTurn = 0;
+      this.pump();
+    });
+  }
+
+  private protocolError(reason: string): void {
+    this.env.logger.warn({ peer: this.peer, reason }, "closing RESP connection after a protocol error");
+    this.stopped = true;
+    const slot = this.replies.reserve();
+    this.replies.fill(slot, resp.error(`ERR Protocol error: ${reason}`), 2, () => this.closeAfterWrite());
+  }
+
+  private closeAfterWrite(): void {
+    this.stopped = true;
+    this.socket.end(() => this.socket.destroy());
+  }
+
+  private execute(command: RespValue): void {
+    // Redis skips empty and null multibulks rather than failing on them.
+    if (command.type === "null" || (command.type === "array" && command.value.length === 0)) return;
+    const words = command.type === "array" ? bulkWords(command.value) : undefined;
+    if (words === undefined) {
+      this.protocolError(`expected a command as an array of bulk strings, got ${describeCommand(command)}`);
+      return;
+    }
+    const slot = this.replies.reserve();
+    // CALL is nearly every command: recognised from its bytes, without decoding the name.
+    if (isCall(words[0]!)) {
+      if (words.length < 2) return this.fill(slot, resp.error("ERR wrong number of arguments for 'call' command"));
+      return this.call(slot, words[1]!.toString("utf8"), words, 2);
+    }
+    const nameText = words[0]!.toString("utf8");
+    const name = nameText.toUpperCase();
+    if (name === "QUIT") {
+      this.stopped = true;
+      this.replies.fill(slot, resp.ok, this.session.version, () => this.closeAfterWrite());
+      return;
+    }
+    const builtin = runBuiltin(name, words.slice(1), this.session);
+    if (builtin !== undefined) return this.fill(slot, builtin);
+    // Methods may also be called by their wire name, without CALL.
+    if (this.env.dispatcher.lookup(nameText)) return this.call(slot, nameText, words, 1);
+    const shown = words.slice(1, 4).map((word) => `'${word.toString("utf8").slice(0, 32)}'`).join(" ");
+    this.fill(slot, resp.error(`ERR unknown command '${nameText.slice(0, 64)}', with args beginning with: ${shown}`));
+  }
+
+  private call(slot: ReplySlot, fullName: string, words: readonly Buffer[], firstArgument: number): void {
+    const dispatcher = this.env.dispatcher;
+    const registered = dispatcher.lookup(fullName);
+    if (registered === undefined) return this.fill(slot, errorReply(dispatcher.unknownMethod(fullName, false, this.peer, this.protocol)));
+    const method = registered.method;
+    // The reply is written as the connection was set up when the call was read,
+    // even if a pipelined HELLO or RPC.ERRORS changes that before the handler ends.
+    const { version, exceptionFormat } = this.session;
+    const call = new ServerCall(registered.service, method, 0, undefined, noMetadata, this.peer, this.protocol, this);
+    call.tag = { slot, version, exceptionFormat } satisfies RespCallTag;
+    this.running.add(call);
+    if (method.oneway) {
+      // A oneway call is acknowledged when it is read; its handler's outcome is only logged.
+      this.fill(slot, resp.ok, version);
+    }
+    let args: unknown[];
+    try {
+      args = readRespArguments(method, words.length > firstArgument ? words.slice(firstArgument) : []);
+    } catch (error) {
+      dispatcher.refuse(call, this.badArguments(registered, error));
+      return;
+    }
+    dispatcher.run(registered, call, args);
+  }
+
+  private badArguments(registered: RegisteredMethod, error: unknown): RpcError {
+    return this.env.dispatcher.badArguments(registered, error);
+  }
+
+  // ---- writing ----
+
+  private fill(slot: ReplySlot, value: RespValue, version: RespVersion = this.session.version): void {
+    this.replies.fill(slot, value, version);
+    if (!this.noteSettled() && this.paused) this.pump();
+  }
+
+  /** Once nothing is left in flight: the connection is idle from now, and a draining one closes. True if it closed. */
+  private noteSettled(): boolean {
+    if (this.replies.pending !== 0 || this.running.size !== 0) return false;
+    this.lastActivityAt = Date.now();
+    if (!this.draining) return false;
+    this.env.drained(this);
+    this.end();
+    return true;
+  }
+
+  /** The write batch as the reply order sees it, noting how large replies are. */
+  private measuringSink(): ReplySink {
+    const batch = this.batch;
+    return {
+      value: (value, version) => {
+        const before = batch.pendingBytes;
+        batch.value(value, version);
+        this.replyEstimate += (batch.pendingBytes - before - this.replyEstimate) / 8;
+      },
+      flush: () => batch.flush(),
+    };
+  }
+
+  /** After each batch reaches the socket: account for what the kernel did not take, wait for it to drain. */
+  private onFlushed(): void {
+    const unsent = this.socket.writableLength;
+    if (unsent <= socketHighWaterBytes) {
+      if (this.reportedReplyBytes !== 0) this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
+      if (this.paused) this.pump();
+      return;
+    }
+    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, unsent);
+    if (this.waitingForDrain) return;
+    this.waitingForDrain = true;
+    this.socket.once("drain", () => {
+      this.waitingForDrain = false;
+      this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, this.socket.writableLength);
+      this.pump();
+    });
+  }
+
+  private onClose(): void {
+    this.stopped = true;
+    this.replies.clear();
+    const reason = new RpcError(Code.CANCELLED, `connection from ${this.peer} closed`);
+    for (const call of this.running) {
+      call.finished = true;
+      call.abort(reason);
+    }
+    this.running.clear();
+    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
+    this.reportedInputBytes = this.env.inputBudget.update(this.reportedInputBytes, 0);
+  }
+}
+
+/** An error reply: the code, then the message, as RespChannel and people read it. */
+function errorReply(error: RpcError): RespValue {
+  return resp.error(`${error.code} ${error.message}`);
+}
+
+/** True for `CALL` in any letter case. */
+function isCall(word: Buffer): boolean {
+  // `| 0x20` folds ASCII upper case to lower case.
+  return word.length === 4 && (word[0]! | 0x20) === 0x63 && (word[1]! | 0x20) === 0x61 && (word[2]! | 0x20) === 0x6c && (word[3]! | 0x20) === 0x6c;
+}
+
+/** The words of a command, or undefined if one of them is not a bulk string. */
+function bulkWords(items: readonly RespValue[]): Buffer[] | undefined {
+  const words: Buffer[] = [];
+  for (const item of items) {
+    if (item.type !== "bulk") return undefined;
+    words.push(item.value);
+  }
+  return words;
+}
+
+function describeCommand(value: RespValue): string {
+  if (value.type !== "array") return `a ${value.type}`;
+  return `an array holding a ${value.value.find((word) => word.type !== "bulk")?.type ?? "bulk"}`;
+}

@@ -1,0 +1,126 @@
+import { resultShapeOf } from "../codec/result-shape.js";
+import { sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
+import type { MethodTable, RegisteredMethod } from "../dispatch-contract.js";
+import { Code, RpcError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { checkArguments } from "./argument-check.js";
+import { declaredExceptionFieldId } from "./declared-exception-field.js";
+import { internalError, publicError } from "./public-error.js";
+import type { ServerCall } from "./server-call.js";
+
+/**
+ * THE server dispatch: every protocol the port speaks turns its bytes into a
+ * method name, decoded arguments and a ServerCall, and hands them here. From
+ * then on a call behaves the same whichever protocol carried it: the argument
+ * check, the deadline, the handler, and one outcome policy (a declared exception
+ * as itself; an RpcError with a client-facing code as it is; anything else as
+ * INTERNAL without details, logged here).
+ */
+export class Dispatcher {
+  constructor(
+    readonly table: MethodTable,
+    private readonly logger: Logger,
+    private readonly exposeErrorDetails: boolean,
+  ) {}
+
+  lookup(fullName: string): RegisteredMethod | undefined {
+    return this.table.lookup(fullName);
+  }
+
+  /** The error for a call to a method the server does not have; a oneway one is logged, since nobody else will hear of it. */
+  unknownMethod(fullName: string, oneway: boolean, peer: string, protocol: string): RpcError {
+    const error = new RpcError(Code.UNIMPLEMENTED, `unknown method ${JSON.stringify(fullName)}`);
+    if (oneway) this.logger.warn({ peer, protocol, method: fullName.slice(0, 200) }, "oneway call to an unknown method dropped");
+    return error;
+  }
+
+  /**
+   * The error for arguments a protocol could not decode: always the caller's
+   * fault (INVALID_ARGUMENT), never logged as a server error.
+   */
+  badArguments(registered: RegisteredMethod, error: unknown): RpcError {
+    if (error instanceof RpcError && error.code === Code.INVALID_ARGUMENT) return error;
+    if (error instanceof RangeError) {
+      // A stack overflow while decoding: the argument is nested too deeply to read.
+      return new RpcError(Code.INVALID_ARGUMENT, `${registered.method.fullName}: an argument is nested too deeply`);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return new RpcError(Code.INVALID_ARGUMENT, `${registered.method.fullName}: ${message}`, { cause: error });
+  }
+
+  /**
+   * Runs a call whose arguments are decoded. The protocol has counted the call as
+   * in flight; every path ends in `responder.callEnded`, then (if wanted) one reply.
+   */
+  run(registered: RegisteredMethod, call: ServerCall, args: unknown[]): void {
+    try {
+      checkArguments(registered.method, args);
+    } catch (error) {
+      this.refuse(call, error as RpcError);
+      return;
+    }
+    const deadline = call.deadline;
+    if (deadline !== undefined) {
+      // Calls queued behind slow handlers or a held connection may already be late.
+      if (Date.now() >= deadline) {
+        this.refuse(call, new RpcError(Code.DEADLINE_EXCEEDED, `${call.method.fullName} arrived after its deadline`));
+        return;
+      }
+      call.deadlineAt = deadline;
+      sharedDeadlineWheel.add(call);
+    }
+    registered.invoke(args, call).then(
+      (value) => this.succeeded(call, value),
+      (error: unknown) => this.failed(call, error),
+    );
+  }
+
+  /** Ends a call that never reached its handler. */
+  refuse(call: ServerCall, error: RpcError): void {
+    if (call.method.oneway) {
+      this.logger.debug({ peer: call.peer, method: call.method.fullName, code: error.code, err: error.message }, "oneway call dropped");
+    }
+    if (this.end(call)) call.responder.replyError(call, error);
+  }
+
+  private succeeded(call: ServerCall, value: unknown): void {
+    if (value == null && !call.method.oneway && !resultShapeOf(call.method.result).isVoid) {
+      this.failed(call, new TypeError(`${call.method.fullName} returned ${value} but its IDL type promises a value`));
+      return;
+    }
+    if (!this.end(call)) return;
+    try {
+      call.responder.replyValue(call, value);
+    } catch (error) {
+      this.logFailure(call, error, "handler result could not be encoded");
+      call.responder.replyError(call, internalError);
+    }
+  }
+
+  private failed(call: ServerCall, thrown: unknown): void {
+    const fieldId = call.method.oneway ? undefined : declaredExceptionFieldId(call.method, thrown);
+    if (fieldId === undefined) {
+      const { error, hidden } = publicError(thrown, this.exposeErrorDetails);
+      // Undeclared failures stay here: the caller learns only that something broke.
+      if (hidden) this.logFailure(call, thrown, "handler failed");
+      if (this.end(call)) call.responder.replyError(call, error);
+      return;
+    }
+    if (!this.end(call)) return;
+    try {
+      call.responder.replyException(call, fieldId, thrown as Error);
+    } catch (error) {
+      this.logFailure(call, error, "declared exception could not be encoded");
+      call.responder.replyError(call, internalError);
+    }
+  }
+
+  private end(call: ServerCall): boolean {
+    if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
+    return call.responder.callEnded(call);
+  }
+
+  private logFailure(call: ServerCall, error: unknown, message: string): void {
+    this.logger.error({ peer: call.peer, protocol: call.protocol, method: call.method.fullName, err: error }, message);
+  }
+}

@@ -1,0 +1,41 @@
+import type { Socket } from "node:net";
+import type { Logger } from "../logger.js";
+import type { Dispatcher } from "./dispatch.js";
+import type { MemoryBudget } from "./memory-budget.js";
+import type { ServedConnection } from "./served-connection.js";
+import type { ServerLimits } from "./server-options.js";
+
+/** What every protocol connection of a server shares. */
+export interface ConnectionEnvironment {
+  readonly dispatcher: Dispatcher;
+  readonly limits: ServerLimits;
+  readonly logger: Logger;
+  /** Unsent reply bytes of the whole server. */
+  readonly replyBudget: MemoryBudget;
+  /** Bytes of unfinished requests of the whole server. */
+  readonly inputBudget: MemoryBudget;
+  /** True once the server is shutting down: new connections and calls are refused. */
+  readonly closing: boolean;
+  /** A draining connection has no call left in flight. */
+  drained(connection: ServedConnection): void;
+}
+
+/** How sure a protocol is that a connection's first bytes are its own. */
+export type Detection = "yes" | "no" | "need-more";
+
+/**
+ * One protocol the server port speaks: it recognises a connection by its first
+ * bytes and then owns the socket, turning bytes into calls for the one dispatch
+ * and outcomes back into bytes.
+ */
+export interface ServerProtocol {
+  readonly name: string;
+  /** Looks at the first bytes of a connection (all that arrived so far). */
+  detect(head: Buffer): Detection;
+  /**
+   * Takes over `socket`; its first bytes have been unshifted back onto it. When
+   * `refusal` is set the server cannot take the connection: say so in the
+   * protocol's own words and close.
+   */
+  serve(socket: Socket, peer: string, env: ConnectionEnvironment, refusal?: string): ServedConnection;
+}

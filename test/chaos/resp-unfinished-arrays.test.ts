@@ -1,0 +1,61 @@
+/**
+ * RESP requests whose declared sizes are huge cost the server nothing before
+ * they are refused: 100 connections each declaring `*1000000` and sending 4 MB
+ * of `:1` elements. (Before the fix: ~75–100 MB of heap each; about 76 such
+ * connections killed the server with "JavaScript heap out of memory".)
+ */
+import { once } from "node:events";
+import { connect, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RespChannel } from "../../runtime/resp/resp-channel.js";
+import { ChaosService } from "./support/chaos-service.js";
+import { startChaosServer, type ChaosServer } from "./support/chaos-process.js";
+
+const MiB = 1024 * 1024;
+const GB = 1000 * MiB;
+const connections = 100;
+
+let server: ChaosServer;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  server = await startChaosServer();
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await server.stop();
+});
+
+/** Opens a connection, declares a million-element array and sends 4 MB of elements; resolves when the server has closed it or all is sent. */
+async function unfinishedArray(port: number): Promise<"closed" | "open"> {
+  const socket = connect({ host: "127.0.0.1", port });
+  sockets.push(socket);
+  socket.on("error", () => {});
+  await once(socket, "connect");
+  const closed = new Promise<"closed">((resolve) => socket.once("close", () => resolve("closed")));
+  const elements = Buffer.from(":1\r\n".repeat(256 * 1024));
+  socket.write("*1000000\r\n");
+  for (let sent = 0; sent < 4 && !socket.destroyed; sent++) {
+    const flushed = new Promise<"open">((resolve) => socket.write(elements, () => resolve("open")));
+    if ((await Promise.race([flushed, closed])) === "closed") return "closed";
+  }
+  return Promise.race([closed, new Promise<"open">((resolve) => setTimeout(() => resolve("open"), 2000))]);
+}
+
+describe("100 connections each sending an unfinished `*1000000` RESP array", () => {
+  it("are refused at their header; the server stays small and serves a new client", async () => {
+    const outcomes = await Promise.all(Array.from({ length: connections }, () => unfinishedArray(server.port)));
+    expect(outcomes.filter((outcome) => outcome === "closed").length).toBe(connections);
+    expect(server.alive()).toBe(true);
+    const channel = new RespChannel({ port: server.port });
+    try {
+      expect(await channel.invoke(ChaosService.methods.add!, [1, 2])).toBe(3);
+    } finally {
+      await channel.close();
+    }
+    expect(server.peakRssBytes()).toBeLessThan(GB);
+    expect(server.stderr()).toMatch(/protocol error/i);
+    console.log(`chaos: ${connections} unfinished *1000000 RESP arrays: peak RSS ${Math.round(server.peakRssBytes() / MiB)} MB, all refused`);
+  }, 60_000);
+});
