@@ -5,6 +5,8 @@ import type { MethodDescriptor, ServiceDescriptor } from "./descriptor.js";
 export interface RegisteredMethod {
   readonly service: ServiceDescriptor;
   readonly method: MethodDescriptor;
+  /** Positions of the arguments the handler is promised a value for (computed once, checked per call). */
+  readonly promisedArguments: readonly number[];
   /** Calls the user's handler with the arguments and the context; always returns a promise. */
   invoke(args: readonly unknown[], context: CallContext): Promise<unknown>;
 }

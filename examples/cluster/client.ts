@@ -26,9 +26,11 @@ export interface InventoryCluster {
 }
 
 /**
- * An InventoryClient over a ClusterInvoker. The retry budget is raised above
- * its default because a provider killed under load fails every call it had in
- * flight at once, and each of those deserves its retry elsewhere.
+ * An InventoryClient over a ClusterInvoker with the README's settings
+ * (round-robin, failover, 2 retries, the default retry budget) unless `options`
+ * say otherwise. A provider killed under load fails every call it had in flight
+ * at once; those are requeued on the other providers outside the retry budget
+ * (see docs/GOVERNANCE.md, "Requeues"), so the default budget is enough.
  */
 export async function connectInventory(
   registry: Registry,
@@ -36,7 +38,8 @@ export async function connectInventory(
 ): Promise<InventoryCluster> {
   const invoker = createClusterInvoker({
     balancer: "round-robin",
-    retryBudget: { burst: 200 },
+    policy: "failover",
+    retries: 2,
     ...options,
     service: InventoryService,
     registry,
@@ -54,6 +57,8 @@ export interface InventoryLoadOptions {
   /** How long each call takes on the provider. */
   delayMs?: number;
   beforeCall?: (index: number) => void | Promise<void>;
+  /** No call starts after this many milliseconds. Default: no limit. */
+  stopAfterMs?: number;
 }
 
 /** Makes `total` calls of `method` and counts answers per provider. */
@@ -63,6 +68,7 @@ export function runInventoryLoad(client: InventoryClient, options: InventoryLoad
     total: options.total,
     concurrency: options.concurrency,
     beforeCall: options.beforeCall,
+    stopAfterMs: options.stopAfterMs,
     call: async (index) => {
       const item = `item-${index % 50}`;
       const answer =

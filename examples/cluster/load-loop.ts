@@ -1,6 +1,7 @@
 /**
- * A bounded load loop: makes `total` calls with at most `concurrency` in
- * flight and tallies answers per provider and failures per error code.
+ * A bounded load loop: makes `total` calls (or as many as fit in
+ * `stopAfterMs`) with at most `concurrency` in flight and tallies answers per
+ * provider and failures per error code.
  */
 import { RpcError } from "rpcgen/runtime";
 
@@ -12,6 +13,8 @@ export interface LoadOptions {
   call: (index: number) => Promise<string>;
   /** Called just before call `index` starts: the place to kill a provider mid-run. */
   beforeCall?: (index: number) => void | Promise<void>;
+  /** No call starts after this many milliseconds (the calls in flight then still finish). Default: no limit. */
+  stopAfterMs?: number;
 }
 
 /** What a load run saw. */
@@ -28,8 +31,9 @@ export interface LoadResult {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result: LoadResult = { calls: 0, failed: 0, byProvider: new Map(), errors: new Map() };
   let next = 0;
+  const stopAt = performance.now() + (options.stopAfterMs ?? Infinity);
   const worker = async (): Promise<void> => {
-    while (next < options.total) {
+    while (next < options.total && performance.now() < stopAt) {
       const index = next++;
       await options.beforeCall?.(index);
       result.calls += 1;

@@ -7,6 +7,7 @@ import { Code, RpcError } from "../errors.js";
 import { defaultLogger, type Logger } from "../logger.js";
 import { parseAddress } from "../transport/address.js";
 import { defaultFrameLimits } from "../wire/frame-limits.js";
+import { ConnectionLostError } from "./connection-lost-error.js";
 import { ClientConnection, type ClientConnectionEvents, type ClientConnectionSettings } from "./client-connection.js";
 import { ReconnectBackoff } from "./reconnect-backoff.js";
 
@@ -214,9 +215,11 @@ export class Channel extends EventEmitter<ChannelEvents> implements Invoker {
       this.nextSlot = (this.nextSlot + i + 1) % count;
       return connection;
     }
-    throw new RpcError(
-      Code.UNAVAILABLE,
-      `${this.address} is unreachable (next reconnect attempt in ${Math.ceil(waitMs)} ms): ${lastError?.message ?? "connection failed"}`,
+    // Nothing was written anywhere: the call may go to another provider whatever its method.
+    throw new ConnectionLostError(
+      "never-sent",
+      this.address,
+      `unreachable (next reconnect attempt in ${Math.ceil(waitMs)} ms): ${lastError?.message ?? "connection failed"}`,
       { cause: lastError },
     );
   }

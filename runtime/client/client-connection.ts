@@ -3,6 +3,7 @@ import type { MessageCodec } from "../codec/codec.js";
 import { sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
 import type { MethodDescriptor } from "../descriptor.js";
 import { Code, RpcError } from "../errors.js";
+import { ConnectionLostError } from "./connection-lost-error.js";
 import type { Logger } from "../logger.js";
 import { decodeErrorBody } from "../wire/error-body.js";
 import { FrameBatchWriter } from "../transport/frame-batch-writer.js";
@@ -66,6 +67,12 @@ export class ClientConnection implements PendingCallOwner {
   private heartbeat: HeartbeatMonitor | undefined;
   /** Set by a local graceful close: end the socket once the last call settles. */
   private endWhenIdle = false;
+  /**
+   * Batches handed to the socket so far. A call remembers the count when it is
+   * queued: if it is unchanged when the connection dies, the call's batch never
+   * left this process (see ConnectionLostError).
+   */
+  private flushes = 0;
 
   constructor(
     private readonly settings: ClientConnectionSettings,
@@ -77,7 +84,7 @@ export class ClientConnection implements PendingCallOwner {
       port: settings.port,
       noDelay: true,
     });
-    this.writer = new FrameBatchWriter(this.socket, settings.limits, undefined, earlyFlushBytes);
+    this.writer = new FrameBatchWriter(this.socket, settings.limits, () => void this.flushes++, earlyFlushBytes);
     if (settings.connectTimeoutMs > 0) {
       this.socket.setTimeout(settings.connectTimeoutMs, () => {
         this.fail(
@@ -310,6 +317,7 @@ export class ClientConnection implements PendingCallOwner {
   }
 
   private track(call: PendingCall, deadlineAt: number): void {
+    call.queuedBeforeFlush = this.flushes;
     this.pending.set(call.id, call);
     this.events.pendingChanged(1);
     if (deadlineAt !== 0) {
@@ -462,11 +470,41 @@ export class ClientConnection implements PendingCallOwner {
       error = new RpcError(Code.UNAVAILABLE, `connection to ${this.settings.address} closed before it opened`);
     }
     const calls = [...this.pending.values()];
+    // Only a lost connection says how far each call got; a local destroy or a protocol error does not.
+    const lost =
+      error !== undefined && error.code === Code.UNAVAILABLE
+        ? new LostCallErrors(this.settings.address, error)
+        : undefined;
     for (const call of calls) {
       this.untrack(call);
-      call.reject(error);
+      call.reject(lost === undefined ? error : lost.of(this.wasSent(call)));
     }
     this.events.closed(this, error);
+  }
+
+  /**
+   * Whether `call` may have reached the peer: the connection was open and the
+   * batch holding the call was handed to the socket. (What the kernel held
+   * unsent cannot be told apart, so it counts as sent.)
+   */
+  private wasSent(call: PendingCall): boolean {
+    return this.connected && call.queuedBeforeFlush !== this.flushes;
+  }
+}
+
+/** The two errors of the calls a lost connection fails, each made on first use and shared. */
+class LostCallErrors {
+  private neverSent: ConnectionLostError | undefined;
+  private unanswered: ConnectionLostError | undefined;
+
+  constructor(
+    private readonly address: string,
+    private readonly reason: RpcError,
+  ) {}
+
+  of(sent: boolean): ConnectionLostError {
+    if (sent) return (this.unanswered ??= ConnectionLostError.of("unanswered", this.address, this.reason));
+    return (this.neverSent ??= ConnectionLostError.of("never-sent", this.address, this.reason));
   }
 }
 

@@ -35,6 +35,8 @@ export class PendingCall implements ExpiringEntry {
   wheelSlot = 0;
   /** For pings: when the ping was queued, to report the round trip. */
   startedAt = 0;
+  /** The connection's count of flushed batches when this call was queued (see ClientConnection.wasSent). */
+  queuedBeforeFlush = 0;
   /** Settle the call's promise; set by promise(). */
   resolve: (value: unknown) => void = notStarted;
   reject: (reason: unknown) => void = notStarted;

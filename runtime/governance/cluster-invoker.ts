@@ -54,6 +54,7 @@ export class ClusterInvoker implements Invoker {
   private failures = 0;
   private retries = 0;
   private retriesDenied = 0;
+  private requeues = 0;
   private fallbacks = 0;
   /** Resolved settings per method, computed on its first call. */
   private readonly policies = new Map<MethodDescriptor, MethodPolicy>();
@@ -118,6 +119,7 @@ export class ClusterInvoker implements Invoker {
       random: this.random,
       onRetry: () => void (this.retries += 1),
       onRetryDenied: () => void (this.retriesDenied += 1),
+      onRequeue: () => void (this.requeues += 1),
       recover: (error, call) => this.recover(error, call),
       release: (call) => {
         this.bulkhead.leave();
@@ -155,6 +157,7 @@ export class ClusterInvoker implements Invoker {
       failures: this.failures,
       retries: this.retries,
       retriesDenied: this.retriesDenied,
+      requeues: this.requeues,
       fallbacks: this.fallbacks,
       retryBudgetAvailable: this.budget.available,
       bulkhead: { inFlight: this.bulkhead.inFlight, queued: this.bulkhead.queued, rejected: this.bulkhead.rejected },

@@ -6,7 +6,11 @@ export interface ProviderStats {
   readonly address: string;
   readonly version: string;
   readonly weight: number;
-  /** Breaker state, or "draining" after a goaway. */
+  /**
+   * What this client makes of the provider: `closed` (takes calls), `half-open`
+   * (one trial call), `breaker-open`, `unreachable` (connection lost or refused
+   * and no answer to a ping), `draining` (it sent goaway), `removed`.
+   */
   readonly state: EndpointState;
   /** Attempts sent to this provider. */
   readonly calls: number;
@@ -29,6 +33,11 @@ export interface ClusterStats {
   readonly retries: number;
   /** Retries not made because the retry budget was spent. */
   readonly retriesDenied: number;
+  /**
+   * Attempts sent again to another provider because the previous one was never
+   * sent or lost with its connection; not charged to the retry budget.
+   */
+  readonly requeues: number;
   /** Calls answered by a fallback or by failsafe. */
   readonly fallbacks: number;
   readonly retryBudgetAvailable: number;

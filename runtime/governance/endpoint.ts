@@ -8,12 +8,25 @@ import type { ProviderTransport } from "./provider-transport.js";
 /** Weight of the newest latency sample in the EWMA. */
 const LATENCY_EWMA_ALPHA = 0.3;
 
-/** State of a provider as seen by one cluster invoker. */
-export type EndpointState = BreakerState | "draining" | "removed";
+/**
+ * State of a provider as seen by one cluster invoker, saying why it gets no
+ * calls when it gets none:
+ * - `closed`: healthy, takes calls (its breaker is closed);
+ * - `half-open`: its breaker lets one trial call through;
+ * - `breaker-open`: its breaker opened after failed calls; probed until it answers;
+ * - `unreachable`: its connection was lost (or refused) and a ping got no answer;
+ *   probed until it answers;
+ * - `draining`: it sent goaway (shutting down); probed until it answers again;
+ * - `removed`: gone from the registry (or out of the version range).
+ */
+export type EndpointState = "closed" | "half-open" | "breaker-open" | "unreachable" | "draining" | "removed";
+
+/** Why a provider that is still listed takes no calls for now (other than its breaker). */
+export type PauseReason = "draining" | "unreachable";
 
 /**
  * One provider inside a cluster invoker: its transport, breaker, counters and
- * the flags that keep new calls away (shutting down, removed from the registry).
+ * the flags that keep new calls away (shutting down, unreachable, removed from the registry).
  */
 export class Endpoint implements BalancedEndpoint {
   readonly key: string;
@@ -24,8 +37,8 @@ export class Endpoint implements BalancedEndpoint {
   calls = 0;
   failures = 0;
   latencyEwmaMs: number | undefined;
-  private isDraining = false;
-  private drainProbe: NodeJS.Timeout | undefined;
+  private paused: PauseReason | undefined;
+  private pauseProbe: NodeJS.Timeout | undefined;
   private checkingReachable = false;
   /** Removes the transport listeners the provider set attached. */
   detachListeners: () => void = () => {};
@@ -58,68 +71,69 @@ export class Endpoint implements BalancedEndpoint {
 
   get state(): EndpointState {
     if (this.removed) return "removed";
-    if (this.isDraining) return "draining";
-    return this.breaker.state;
+    if (this.paused !== undefined) return this.paused;
+    const breaker = this.breaker.state;
+    return breaker === "open" ? "breaker-open" : breaker;
   }
 
   /** Whether a new call may be sent to this provider now. */
   canAccept(): boolean {
-    return !this.removed && !this.isDraining && this.breaker.canAccept();
-  }
-
-  /** True after a "goaway" until the provider is reachable again. */
-  get draining(): boolean {
-    return this.isDraining;
+    return !this.removed && this.paused === undefined && this.breaker.canAccept();
   }
 
   /**
-   * The provider said goaway: no new calls. With a static registry the same
-   * address may come back (a restarted server), so it is pinged every
-   * `probeIntervalMs`; the first answer (or a "connected" event) ends the drain.
+   * No new calls for `reason` until the provider answers a ping (probed every
+   * `probeIntervalMs`) or its transport reports "connected". With a static
+   * registry the same address may come back (a restarted server), so it is
+   * never given up on here; the registry removes providers that are gone.
    */
-  startDraining(probeIntervalMs: number): void {
+  pause(reason: PauseReason, probeIntervalMs: number): void {
     if (this.removed) return;
-    this.isDraining = true;
-    if (this.drainProbe !== undefined) return;
+    this.paused = reason;
+    if (this.pauseProbe !== undefined) return;
     let probing = false;
-    this.drainProbe = setInterval(() => {
+    this.pauseProbe = setInterval(() => {
       if (probing) return;
       probing = true;
       this.transport
         .ping()
         .then(
-          () => this.stopDraining(),
+          () => this.resume(),
           () => {},
         )
         .finally(() => (probing = false));
     }, probeIntervalMs);
-    this.drainProbe.unref();
+    this.pauseProbe.unref();
   }
 
   /**
    * A connection to the provider was lost. That may be a dead provider (killed,
    * crashed, its host gone) or a blip, so it is asked at once with one ping: a
-   * provider that answers keeps its calls; one that does not is drained (no new
-   * calls, probed every `probeIntervalMs` until it answers). This is what stops
-   * calls to a killed provider right away instead of after the breaker's count
-   * of failed calls.
+   * provider that answers keeps its calls; one that does not is `unreachable`
+   * (no new calls, probed until it answers). This is what stops calls to a
+   * killed provider right away instead of after the breaker's count of failed
+   * calls. Resolves true when this check paused the provider.
    */
-  checkReachable(probeIntervalMs: number): void {
-    if (this.removed || this.isDraining || this.checkingReachable) return;
+  async checkReachable(probeIntervalMs: number): Promise<boolean> {
+    if (this.removed || this.paused !== undefined || this.checkingReachable) return false;
     this.checkingReachable = true;
-    this.probe()
-      .then(
-        () => {},
-        () => this.startDraining(probeIntervalMs),
-      )
-      .finally(() => (this.checkingReachable = false));
+    try {
+      await this.probe();
+      return false;
+    } catch {
+      if (this.removed || this.paused !== undefined) return false;
+      this.pause("unreachable", probeIntervalMs);
+      return true;
+    } finally {
+      this.checkingReachable = false;
+    }
   }
 
   /** The provider is reachable again. */
-  stopDraining(): void {
-    this.isDraining = false;
-    if (this.drainProbe !== undefined) clearInterval(this.drainProbe);
-    this.drainProbe = undefined;
+  resume(): void {
+    this.paused = undefined;
+    if (this.pauseProbe !== undefined) clearInterval(this.pauseProbe);
+    this.pauseProbe = undefined;
   }
 
   observeLatency(ms: number): void {
@@ -149,7 +163,7 @@ export class Endpoint implements BalancedEndpoint {
   retire(): Promise<void> {
     if (this.closing !== undefined) return this.closing;
     this.removed = true;
-    this.stopDraining();
+    this.resume();
     this.breaker.dispose();
     this.closing = new Promise<void>((resolve, reject) => {
       this.closeWhenIdle = () => {

@@ -1,6 +1,11 @@
 export { ClusterInvoker, createClusterInvoker, DEFAULT_CALL_TIMEOUT_MS } from "./cluster-invoker.js";
 export type { ClusterInvokerOptions, FallbackFunction, FallbackContext, BreakerSettings } from "./cluster-options.js";
 export type { ClusterStats, ProviderStats } from "./cluster-stats.js";
+export type { EndpointState } from "./endpoint.js";
+export { CallFailedError, type FailedAttempt } from "./call-failed-error.js";
+export { isRequeueable, MAX_REQUEUES_PER_CALL } from "./requeue-rule.js";
+// The transport contract's way to say how far a failed call got (see isRequeueable).
+export { ConnectionLostError, deliveryOf, type CallDelivery } from "../client/connection-lost-error.js";
 export type { ProviderTransport, ProviderTransportEvent, TransportFactory } from "./provider-transport.js";
 export { channelTransportFactory, type ChannelSettings } from "./default-transport.js";
 export type { LoadBalancer, BalancedEndpoint, BalancerName, PickContext } from "./load-balancer.js";

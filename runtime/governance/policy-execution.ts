@@ -6,6 +6,8 @@ import { abortableDelay } from "./call-scope.js";
 import type { Endpoint } from "./endpoint.js";
 import { isDeclaredException, isRetryableError } from "./failure-classification.js";
 import type { GovernedCall } from "./governed-call.js";
+import { callFailure, type FailedAttempt } from "./call-failed-error.js";
+import { isRequeueable, MAX_REQUEUES_PER_CALL, retriesAllowed } from "./requeue-rule.js";
 import type { RetryBudget } from "./retry-budget.js";
 import type { RandomSource } from "./seeded-random.js";
 
@@ -30,6 +32,8 @@ export interface PolicyEnvironment {
   /** Counters the invoker exposes in its stats. */
   onRetry(): void;
   onRetryDenied(): void;
+  /** A failed attempt was sent again elsewhere without charge to the budget (see isRequeueable). */
+  onRequeue(): void;
   /** Turns the failure of the call into its answer (fallback, failsafe), or rethrows it. */
   recover(error: unknown, call: GovernedCall): Promise<unknown>;
   /** The call is over: gives back its bulkhead slot and releases its scope. */
@@ -52,7 +56,10 @@ export function runPolicy(env: PolicyEnvironment, call: GovernedCall): Promise<u
  * errors another attempt may fix, within the shared deadline and the retry
  * budget. failtry stays on the provider that failed (and stops if that one can
  * no longer take calls); failover moves to providers not tried yet, and never
- * back to the one that just failed while another can take the call.
+ * back to the one that just failed while another can take the call. Apart from
+ * retries, a call that was never sent, or (when it may be retried) whose
+ * connection was lost under it, is requeued on another provider: see
+ * isRequeueable.
  *
  * The usual call (a provider that enforces its own deadline answers the first
  * attempt) is run here without an async function: its reply is booked in one
@@ -122,7 +129,9 @@ async function recoverAndRelease(env: PolicyEnvironment, call: GovernedCall, err
  * runSequential's attempts from the first one on: `first` is the provider
  * selected for it (undefined: none could take the call), and when
  * `firstFailed` it has already been made there and failed with `firstError`.
- * Ends with recovery if the attempts failed, then `env.release`.
+ * After each failure the call is requeued (see isRequeueable), else retried
+ * under the policy's rules, else it fails with every attempt named
+ * (see callFailure). Ends with recovery if it failed, then `env.release`.
  */
 async function sequentialAttempts(
   env: PolicyEnvironment,
@@ -132,53 +141,93 @@ async function sequentialAttempts(
   firstError: unknown,
 ): Promise<unknown> {
   const policy = call.policy;
-  const retrying = (policy.policy === "failtry" || policy.policy === "failover") && policy.idempotent;
-  const maxRetries = retrying ? Math.max(0, policy.retries) : 0;
-  // Only a retry needs to know which providers were tried, so the first attempt builds nothing.
+  const maxRetries = retriesAllowed(policy);
+  // Only a failed attempt needs these, so a call answered at once builds nothing.
   let tried: Set<Endpoint> | undefined;
-  let previous: Endpoint | undefined;
-  let lastError: unknown;
+  let failed: FailedAttempt[] | undefined;
+  let retries = 0;
+  let requeues = 0;
+  let endpoint = first;
+  let pendingError = firstFailed;
   try {
-    for (let attempt = 0; ; attempt++) {
-      let endpoint: Endpoint | undefined;
-      if (previous === undefined) {
-        endpoint = first;
-      } else if (policy.policy === "failtry") {
-        const same = previous;
-        endpoint = env.select(call, (e) => e !== same);
-      } else {
-        const last = previous;
-        const triedSoFar = (tried ??= new Set([last]));
-        endpoint =
-          env.select(call, (e) => triedSoFar.has(e)) ??
-          env.select(call, (e) => e === last) ??
-          env.select(call, undefined);
-      }
-      if (endpoint === undefined) throw previous === undefined ? env.noProvider() : lastError;
-      tried?.add(endpoint);
-      previous = endpoint;
+    if (endpoint === undefined) throw env.noProvider();
+    for (;;) {
+      let error: unknown;
       try {
-        if (attempt === 0 && firstFailed) throw firstError;
-        return await env.attempt(call, endpoint, undefined);
-      } catch (error) {
-        lastError = error;
-        if (attempt >= maxRetries || call.ended || !isRetryableError(error, policy.idempotent)) throw error;
-        const delay = backoffDelay(attempt + 1, env.backoff, env.random);
-        // A retry that cannot start before the deadline would only turn the real error into a timeout.
-        if (delay >= call.remainingMs()) throw error;
-        if (!env.budget.tryWithdraw()) {
-          env.onRetryDenied();
-          throw error;
+        if (pendingError) {
+          pendingError = false;
+          throw firstError;
         }
-        env.onRetry();
-        await abortableDelay(delay, call.signal);
+        return await env.attempt(call, endpoint, undefined);
+      } catch (thrown) {
+        error = thrown;
       }
+      // The service's answer, or a caller who gave up: reported as they are.
+      if (isDeclaredException(error) || call.cancelledByCaller) throw error;
+      (failed ??= []).push({ address: endpoint.key, error });
+      const triedSoFar = (tried ??= new Set()).add(endpoint);
+      if (call.ended) throw callFailure(call.method.fullName, failed);
+
+      if (requeues < MAX_REQUEUES_PER_CALL && isRequeueable(error, policy)) {
+        const other = env.select(call, (e) => triedSoFar.has(e));
+        if (other !== undefined) {
+          requeues += 1;
+          env.onRequeue();
+          endpoint = other;
+          continue;
+        }
+      }
+
+      if (retries >= maxRetries || !isRetryableError(error, policy.idempotent)) {
+        throw callFailure(call.method.fullName, failed, whyNotRetried(call, error));
+      }
+      const delay = backoffDelay(retries + 1, env.backoff, env.random);
+      // A retry that cannot start before the deadline would only turn the real error into a timeout.
+      if (delay >= call.remainingMs()) {
+        throw callFailure(call.method.fullName, failed, "the deadline would pass during its backoff");
+      }
+      if (!env.budget.tryWithdraw()) {
+        env.onRetryDenied();
+        throw callFailure(call.method.fullName, failed, "retry budget exhausted");
+      }
+      retries += 1;
+      env.onRetry();
+      await abortableDelay(delay, call.signal);
+      const next = selectRetry(env, call, endpoint, triedSoFar);
+      if (next === undefined) throw callFailure(call.method.fullName, failed, env.noProvider().message);
+      endpoint = next;
     }
   } catch (error) {
     return await env.recover(error, call);
   } finally {
     env.release(call);
   }
+}
+
+/**
+ * The provider of a retry. failtry: the one that failed, or none if it can no
+ * longer take calls. failover: one not tried yet, else one tried earlier but
+ * not the one that just failed, else (rather than failing) that one.
+ */
+function selectRetry(
+  env: PolicyEnvironment,
+  call: GovernedCall,
+  last: Endpoint,
+  tried: ReadonlySet<Endpoint>,
+): Endpoint | undefined {
+  if (call.policy.policy === "failtry") return env.select(call, (e) => e !== last);
+  return env.select(call, (e) => tried.has(e)) ?? env.select(call, (e) => e === last) ?? env.select(call, undefined);
+}
+
+/**
+ * What to tell the caller about a retry the policy would have made but for the
+ * method: an error another attempt could fix, on a method that is not idempotent.
+ */
+function whyNotRetried(call: GovernedCall, error: unknown): string | undefined {
+  const policy = call.policy;
+  const retryingPolicy = (policy.policy === "failtry" || policy.policy === "failover") && policy.retries > 0;
+  if (!retryingPolicy || policy.idempotent || !isRetryableError(error, false)) return undefined;
+  return `${call.method.fullName} is not idempotent`;
 }
 
 /**

@@ -22,8 +22,8 @@ export interface ProviderSetOptions {
 /**
  * The live providers of one service for one client: follows the registry
  * watch, keeps only versions in the range, opens a transport per provider,
- * stops sending to providers that say "goaway" or whose lost connection is not
- * answered by a ping, and retires removed ones
+ * stops sending to providers that say "goaway" (draining) or whose lost
+ * connection is not answered by a ping (unreachable), and retires removed ones
  * (closed gracefully after their calls in flight).
  */
 export class ProviderSet {
@@ -51,8 +51,8 @@ export class ProviderSet {
   }
 
   /**
-   * Current members: in the version range and not removed (they may be open or
-   * draining). The same array until membership changes, so callers may cache
+   * Current members: in the version range and not removed (any may be taking no
+   * calls for now: breaker open, unreachable, draining). The same array until membership changes, so callers may cache
    * what they derive from it by identity; it is never mutated.
    */
   get members(): readonly Endpoint[] {
@@ -124,12 +124,21 @@ export class ProviderSet {
       (e, state, reason) => this.logBreaker(e, state, reason),
       this.options.now,
     );
+    const probeIntervalMs = this.options.breaker.probeIntervalMs;
     const onGoaway = () => {
-      endpoint.startDraining(this.options.breaker.probeIntervalMs);
+      endpoint.pause("draining", probeIntervalMs);
       this.options.logger.info({ service: this.options.service, address: endpoint.key }, "provider sent goaway");
     };
-    const onConnected = () => endpoint.stopDraining();
-    const onDisconnected = () => endpoint.checkReachable(this.options.breaker.probeIntervalMs);
+    const onConnected = () => endpoint.resume();
+    const onDisconnected = () => {
+      void endpoint.checkReachable(probeIntervalMs).then((unreachable) => {
+        if (!unreachable) return;
+        this.options.logger.warn(
+          { service: this.options.service, address: endpoint.key },
+          "provider unreachable: connection lost and no answer to a ping",
+        );
+      });
+    };
     endpoint.transport.on("goaway", onGoaway);
     endpoint.transport.on("connected", onConnected);
     endpoint.transport.on("disconnected", onDisconnected);

@@ -54,7 +54,7 @@ export class Dispatcher {
    */
   run(registered: RegisteredMethod, call: ServerCall, args: unknown[]): void {
     try {
-      checkArguments(registered.method, args);
+      checkArguments(registered.method, registered.promisedArguments, args);
     } catch (error) {
       this.refuse(call, error as RpcError);
       return;

@@ -55,8 +55,8 @@ describe("a provider killed with SIGKILL", () => {
 
     expect(result.failed).toBe(0);
     expect(result.calls).toBe(1500);
-    // The client stopped choosing the dead provider (drained after its lost connection and
-    // unanswered ping, or breaker open) and nothing was sent to it after that.
+    // The client stopped choosing the dead provider (unreachable after its lost connection
+    // and unanswered ping, or breaker open) and nothing was sent to it after that.
     expect(callsWhenOpened).toBeDefined();
     expect(attemptsWhileOpen).toBe(0);
     for (const survivor of survivors) expect(result.byProvider.get(survivor.address)).toBeGreaterThan(0);
@@ -98,8 +98,13 @@ describe("a provider killed with SIGKILL", () => {
           inFlightAtKill = providerStats(invoker, victim!.address)!.inFlight;
           await victim!.stop("SIGKILL");
           await waitForStats(invoker, victim!.address, (s) => s === undefined || s.inFlight === 0, "no call in flight");
-          // The lost connection makes the client ping the provider at once; no answer drains it.
-          await waitForStats(invoker, victim!.address, (s) => s === undefined || s.state !== "closed", "drained");
+          // The lost connection makes the client ping the provider at once; no answer makes it unreachable.
+          await waitForStats(
+            invoker,
+            victim!.address,
+            (s) => s === undefined || s.state === "unreachable" || s.state === "breaker-open",
+            "unreachable",
+          );
           gate.open();
         }
         await gate.pass();

@@ -142,7 +142,7 @@ describe("breakers inside the cluster invoker", () => {
     bad.pingOk = false;
     for (let i = 0; i < 6; i++) await fixture.invoker.invoke(read, ["k"]).catch(() => undefined);
     expect(fixture.book.callCount("bad:1")).toBe(3);
-    expect(fixture.invoker.stats().providers.find((p) => p.address === "bad:1")?.state).toBe("open");
+    expect(fixture.invoker.stats().providers.find((p) => p.address === "bad:1")?.state).toBe("breaker-open");
 
     for (let i = 0; i < 20; i++) await expect(fixture.invoker.invoke(read, ["k"])).resolves.toBe("good");
     expect(fixture.book.callCount("bad:1")).toBe(3);
@@ -236,7 +236,7 @@ describe("breakers inside the cluster invoker", () => {
     const error = await fixture.invoker.invoke(read, ["k"]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RpcError);
     expect((error as RpcError).code).toBe(Code.UNAVAILABLE);
-    expect((error as RpcError).message).toBe("all 2 providers of Store are unavailable: a:1 (open), b:1 (open)");
+    expect((error as RpcError).message).toBe("all 2 providers of Store are unavailable: a:1 (breaker-open), b:1 (breaker-open)");
     expect(fixture.book.callCount("a:1") + fixture.book.callCount("b:1")).toBe(before);
   });
 

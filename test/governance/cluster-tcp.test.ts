@@ -109,9 +109,9 @@ describe("ClusterInvoker over TCP", () => {
     for (let i = 0; i < 20; i++) await expect(client.invoke(read, ["k"])).resolves.toBe("live:k");
     expect(live.served).toBe(20);
     const deadStats = client.stats().providers.find((p) => p.address === dead)!;
-    // Either its breaker opened (maxErrorCount failures) or its failed connection and
-    // unanswered ping drained it first; both keep every later call away from it.
-    expect(["open", "draining"]).toContain(deadStats.state);
+    // Either its breaker opened (maxErrorCount failures) or its refused connection and
+    // unanswered ping made it unreachable first; both keep every later call away from it.
+    expect(["breaker-open", "unreachable"]).toContain(deadStats.state);
     expect(deadStats.failures).toBeGreaterThanOrEqual(1);
     expect(deadStats.failures).toBeLessThanOrEqual(2);
   });

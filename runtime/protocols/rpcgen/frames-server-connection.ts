@@ -109,8 +109,13 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
     if (this.inFlight === 0) this.env.drained(this);
   }
 
+  /**
+   * After a goaway the client closes the connection itself once its calls are
+   * answered; closing our side first could cut a call it sent before the goaway
+   * reached it (the server's grace timer cuts a client that never closes).
+   */
   end(): void {
-    this.endSoon();
+    if (!this.draining) this.endSoon();
   }
 
   /** Flushes what is queued and closes the connection, aborting calls still running. */
