@@ -3,6 +3,8 @@ import { sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
 import type { MethodTable, RegisteredMethod } from "../dispatch-contract.js";
 import { Code, RpcError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { composeInterceptors, type CallHandler, type Interceptor } from "../interceptors/interceptor.js";
+import { ServerCallView } from "../interceptors/server-call-view.js";
 import { checkArguments } from "./argument-check.js";
 import { declaredExceptionFieldId } from "./declared-exception-field.js";
 import { internalError, publicError } from "./public-error.js";
@@ -17,11 +19,23 @@ import type { ServerCall } from "./server-call.js";
  * INTERNAL without details, logged here).
  */
 export class Dispatcher {
+  /** The server's interceptors around the handler call, or undefined when it has none (no cost per call then). */
+  private readonly intercepted: CallHandler | undefined;
+
   constructor(
     readonly table: MethodTable,
     private readonly logger: Logger,
     private readonly exposeErrorDetails: boolean,
-  ) {}
+    interceptors: readonly Interceptor[] = [],
+  ) {
+    this.intercepted =
+      interceptors.length === 0
+        ? undefined
+        : composeInterceptors(interceptors, (view) => {
+            const { registered, context } = view as ServerCallView;
+            return registered.invoke(view.args, context);
+          });
+  }
 
   lookup(fullName: string): RegisteredMethod | undefined {
     return this.table.lookup(fullName);
@@ -69,7 +83,8 @@ export class Dispatcher {
       call.deadlineAt = deadline;
       sharedDeadlineWheel.add(call);
     }
-    registered.invoke(args, call).then(
+    const outcome = this.intercepted === undefined ? registered.invoke(args, call) : this.intercepted(new ServerCallView(registered, args, call));
+    outcome.then(
       (value) => this.succeeded(call, value),
       (error: unknown) => this.failed(call, error),
     );
