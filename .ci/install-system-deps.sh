@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite and the benchmarks talk to as real
-# peers: etcd (registry tests), redis-cli (RESP peer), protoc (checks generated
-# .proto), and Apache Thrift's compiler (generates the Thrift peer of `npm run bench`).
+# peers: etcd and ZooKeeper (registry tests), redis-cli (RESP peer), protoc (checks
+# generated .proto), and Apache Thrift's compiler (generates the Thrift peer of `npm run bench`).
 # The packages' own service start is disabled so nothing grabs a default port.
 set -euo pipefail
 need=()
@@ -9,6 +9,9 @@ command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 command -v thrift >/dev/null 2>&1 || need+=(thrift-compiler)
+# The tests run ZooKeeper's jar with java: the library package and a headless JRE
+# are all they need (the `zookeeper` package would pull a full desktop JRE).
+[ -f /usr/share/java/zookeeper.jar ] && command -v java >/dev/null 2>&1 || need+=(libzookeeper-java default-jre-headless)
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -30,4 +33,13 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet etcd 2>/d
   $SUDO systemctl disable etcd || true
 fi
 pkill -x etcd 2>/dev/null || true
+# The zookeeper package itself ships no service (zookeeperd does); should one be
+# installed and running, stop it so nothing holds the default port 2181 (the
+# tests start their own servers on free ports).
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet zookeeper 2>/dev/null; then
+  $SUDO systemctl stop zookeeper || true
+  $SUDO systemctl disable zookeeper || true
+elif [ -x /etc/init.d/zookeeper ]; then
+  $SUDO /etc/init.d/zookeeper stop >/dev/null 2>&1 || true
+fi
 exit 0

@@ -1,5 +1,6 @@
 /**
- * `npm run demo:cluster`: a small cluster on one machine. Starts a real etcd,
+ * `npm run demo:cluster [-- --registry etcd|zookeeper]`: a small cluster on one
+ * machine. Starts a real etcd (the default) or ZooKeeper,
  * three inventory providers of versions 1.0.0, 1.1.0 and 2.0.0, and a
  * governed client that shows discovery, version selection, load spreading,
  * failover when a provider is killed with SIGKILL under load, and a graceful
@@ -9,6 +10,8 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { DEMO_REGISTRIES, missingRegistryServer, startDemoRegistry, type DemoRegistryKind } from "./demo-registry.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../..");
@@ -17,11 +20,15 @@ function step(text: string): void {
   console.log(`\n== ${text}`);
 }
 
-if (spawnSync("etcd", ["--version"]).error !== undefined) {
-  console.error("demo:cluster needs the etcd server binary on PATH.");
-  console.error(
-    "Install it with `apt-get install etcd-server` (Debian/Ubuntu) or from https://etcd.io/docs/latest/install/",
-  );
+const { values: args } = parseArgs({ options: { registry: { type: "string", default: "etcd" } } });
+if (!(DEMO_REGISTRIES as readonly string[]).includes(args.registry)) {
+  console.error(`demo:cluster: --registry must be one of ${DEMO_REGISTRIES.join(", ")}, got "${args.registry}"`);
+  process.exit(2);
+}
+const registryKind = args.registry as DemoRegistryKind;
+const missing = missingRegistryServer(registryKind);
+if (missing !== undefined) {
+  console.error(missing);
   process.exit(1);
 }
 
@@ -37,8 +44,7 @@ if (generated.status !== 0) {
 }
 
 // Imported only now, after the stubs they use are generated.
-const { EtcdRegistry, silentLogger } = await import("rpcgen/runtime");
-const { startEtcd } = await import("../../test/support/etcd-cluster.js");
+const { silentLogger } = await import("rpcgen/runtime");
 const { startProvider } = await import("./provider-process.js");
 const { connectInventory, runInventoryLoad } = await import("./client.js");
 const { formatCounts } = await import("./load-loop.js");
@@ -58,18 +64,18 @@ const tally = (what: string, result: LoadResult, label: (address: string) => str
     console.log(`  failed with ${code}: ${count} (e.g. ${sample})`);
 };
 
-step("starting etcd (one member, free ports, throw-away data dir)");
-const etcd = await startEtcd({ members: 1 });
-console.log(`etcd at ${etcd.endpoints.join(", ")}`);
-const registry = new EtcdRegistry({ endpoints: etcd.endpoints, ttlSeconds, logger: silentLogger });
+step(`starting ${registryKind} (one server, free ports, throw-away data dir)`);
+const registryServer = await startDemoRegistry(registryKind);
+console.log(registryServer.description);
+const registry = registryServer.client(ttlSeconds);
 const providers: Awaited<ReturnType<typeof startProvider>>[] = [];
 const clusters: Awaited<ReturnType<typeof connectInventory>>[] = [];
 let failed = false;
 
 try {
-  step("starting three providers: versions 1.0.0, 1.1.0 and 2.0.0 (each registers itself in etcd)");
+  step(`starting three providers: versions 1.0.0, 1.1.0 and 2.0.0 (each registers itself in ${registryKind})`);
   for (const version of ["1.0.0", "1.1.0", "2.0.0"]) {
-    const provider = await startProvider({ version, etcd: etcd.endpoints, ttlSeconds, graceMs: 5_000 });
+    const provider = await startProvider({ version, ...registryServer.providerOptions, ttlSeconds, graceMs: 5_000 });
     providers.push(provider);
     console.log(`provider ${version} listening on ${provider.address} (pid ${provider.pid})`);
   }
@@ -78,7 +84,7 @@ try {
     return provider ? `${address} (${provider.version})` : address;
   };
 
-  step("discovery: what a client watching etcd sees");
+  step(`discovery: what a client watching ${registryKind} sees`);
   const watch = await registry.watch("Inventory");
   for (const p of watch.providers)
     console.log(`  ${p.service} ${p.version} at ${p.address} weight ${p.weight} pid ${p.metadata.pid}`);
@@ -116,9 +122,11 @@ try {
     },
   });
   tally("stock x 3000", crash, label);
-  const breaker = all.invoker.stats().providers.find((p) => p.address === killed.address)?.state ?? "removed";
+  const seen = all.invoker.stats();
+  const view = seen.providers.find((p) => p.address === killed.address)?.state ?? "removed";
   console.log(
-    `  retries made by the client: ${all.invoker.stats().retries}; its view of the killed provider: ${breaker}`,
+    `  calls requeued by the client (lost with the connection, outside the retry budget): ${seen.requeues}; ` +
+      `retries: ${seen.retries}; its view of the killed provider: ${view}`,
   );
   const after = await registry.watch("Inventory");
   const left = await waitForProviders(
@@ -128,7 +136,7 @@ try {
     3 * ttlSeconds * 1000,
   );
   console.log(
-    `  etcd forgot the killed provider when its lease expired (TTL ${ttlSeconds} s); listed now: ${left.map((p) => p.address).join(", ")}`,
+    `  ${registryServer.expiry(ttlSeconds)}; listed now: ${left.map((p) => p.address).join(", ")}`,
   );
   await after.close();
 
@@ -157,11 +165,11 @@ try {
   failed = true;
   console.error(`demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 } finally {
-  step("stopping clients, providers and etcd");
+  step(`stopping clients, providers and ${registryKind}`);
   for (const cluster of clusters) await cluster.invoker.close();
   for (const provider of providers) await provider.stop("SIGTERM");
   await registry.close();
-  await etcd.stop();
+  await registryServer.stop();
 }
 
 console.log(`\ncalls: ${totalCalls}, failed: ${totalFailed}`);

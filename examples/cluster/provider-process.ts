@@ -15,8 +15,10 @@ const keptOutputChars = 8_000;
 /** How to start one provider. */
 export interface ProviderProcessOptions {
   version: string;
-  /** etcd client URLs. */
-  etcd: readonly string[];
+  /** etcd client URLs (give these or `zookeeper`). */
+  etcd?: readonly string[];
+  /** ZooKeeper servers, "host:port" (give these or `etcd`). */
+  zookeeper?: readonly string[];
   prefix?: string;
   ttlSeconds?: number;
   graceMs?: number;
@@ -53,8 +55,7 @@ export async function startProvider(options: ProviderProcessOptions): Promise<Pr
     "0",
     "--version",
     options.version,
-    "--etcd",
-    options.etcd.join(","),
+    ...(options.zookeeper ? ["--zookeeper", options.zookeeper.join(",")] : ["--etcd", (options.etcd ?? []).join(",")]),
     "--prefix",
     options.prefix ?? "/rpcgen",
     "--ttl",

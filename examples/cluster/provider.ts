@@ -1,8 +1,9 @@
 /**
  * An inventory provider: serves Inventory on a port, registers it in etcd
- * with a version, and on SIGTERM/SIGINT deregisters, drains and exits.
+ * (or ZooKeeper) with a version, and on SIGTERM/SIGINT deregisters, drains and exits.
  *
  *   tsx examples/cluster/provider.ts --port 0 --version 1.1.0 --etcd http://127.0.0.1:2379
+ *   tsx examples/cluster/provider.ts --port 0 --version 1.1.0 --zookeeper 127.0.0.1:2181
  *
  * Prints `listening on <host>:<port>` once it is registered and callable.
  * `--workers N` serves the port from N worker processes (node:cluster).
@@ -10,7 +11,8 @@
 import cluster from "node:cluster";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
-import { EtcdRegistry, Server, installShutdownSignals, publishServer } from "rpcgen/runtime";
+import { Server, installShutdownSignals, publishServer } from "rpcgen/runtime";
+import { exampleRegistry } from "./example-registry.js";
 import { InventoryService, registerInventory } from "./gen/inventory.js";
 import { InventoryHandlerImpl } from "./inventory-handler.js";
 
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "0" },
     version: { type: "string" },
     etcd: { type: "string" },
+    zookeeper: { type: "string" },
     prefix: { type: "string", default: "/rpcgen" },
     ttl: { type: "string", default: "10" },
     "grace-ms": { type: "string", default: "10000" },
@@ -37,7 +40,9 @@ if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) fail(`--ttl must be whole s
 if (!Number.isInteger(graceMs) || graceMs < 0)
   fail(`--grace-ms must be a whole number ≥ 0, got "${values["grace-ms"]}"`);
 if (!Number.isInteger(workers) || workers < 1) fail(`--workers must be a whole number ≥ 1, got "${values.workers}"`);
-if (values.etcd === undefined) fail("--etcd is required: comma-separated etcd client URLs");
+if ((values.etcd === undefined) === (values.zookeeper === undefined)) {
+  fail("give --etcd (comma-separated etcd client URLs) or --zookeeper (comma-separated host:port)");
+}
 if (!(values["log-level"] in pino.levels.values)) {
   fail(`--log-level must be one of ${Object.keys(pino.levels.values).join(", ")}, got "${values["log-level"]}"`);
 }
@@ -45,7 +50,7 @@ if (!(values["log-level"] in pino.levels.values)) {
 const version = values.version ?? InventoryService.version ?? "1.0.0";
 // Registry events (registered, lease lost, registered again) go to stderr as JSON lines.
 const logger = pino({ name: `inventory-${version}`, level: values["log-level"] }, pino.destination(2));
-const registry = new EtcdRegistry({ endpoints: values.etcd.split(","), prefix: values.prefix, ttlSeconds, logger });
+const registry = exampleRegistry({ ...values, prefix: values.prefix, ttlSeconds, logger });
 const server = new Server({ logger });
 const servedBy = { address: "", version, pid: process.pid };
 registerInventory(server, new InventoryHandlerImpl(servedBy));

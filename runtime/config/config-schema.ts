@@ -50,6 +50,8 @@ const balancer = oneOf(BALANCER_NAMES as unknown as readonly [string, ...string[
   (typeof BALANCER_NAMES)[number]
 >;
 const codec = oneOf(["binary", "json"] as const);
+/** What a client speaks to a service's providers: rpcgen's own protocol, or gRPC (existing gRPC servers). */
+const clientProtocol = oneOf(["rpcgen", "grpc"] as const);
 const code = oneOf(Object.values(Code) as unknown as readonly [Code, ...Code[]]);
 const metadata = z.record(z.string(), z.string({ error: "expected a string" }), { error: "expected a map of strings" });
 
@@ -74,6 +76,7 @@ export const breakerSettingsSchema = z.strictObject({
 /** Client settings of one service (also the shape of `client.defaults`). */
 export const serviceClientSchema = z.strictObject({
   versionRange: versionRange.optional(),
+  protocol: clientProtocol.optional(),
   codec: codec.optional(),
   balancer: balancer.optional(),
   policy: policy.optional(),
@@ -105,31 +108,48 @@ const providerSchema = z.strictObject({
 
 export const registrySchema = z
   .strictObject({
-    protocol: oneOf(["direct", "etcd"] as const).default("direct"),
+    protocol: oneOf(["direct", "etcd", "zookeeper"] as const).default("direct"),
     endpoints: z
-      .array(text("an etcd endpoint such as http://127.0.0.1:2379"), { error: "expected a list of etcd endpoints" })
+      .array(text("an etcd endpoint such as http://127.0.0.1:2379 or a ZooKeeper server such as 127.0.0.1:2181"), {
+        error: "expected a list of etcd endpoints or ZooKeeper servers",
+      })
       .optional(),
     ttlSeconds: wholeNumber(1).optional(),
     prefix: text("a key prefix such as /rpcgen").optional(),
     requestTimeoutMs: wholeNumber(1).optional(),
+    sessionTimeoutMs: wholeNumber(1).optional(),
+    connectTimeoutMs: wholeNumber(1).optional(),
     providers: z.array(providerSchema, { error: "expected a list of providers" }).optional(),
   })
   .superRefine((registry, context) => {
-    if (registry.protocol === "etcd" && (registry.endpoints === undefined || registry.endpoints.length === 0)) {
-      context.addIssue({
-        code: "custom",
-        path: ["endpoints"],
-        input: registry.endpoints,
-        message: "expected at least one etcd endpoint when protocol is etcd",
+    const problem = (key: keyof typeof registry, message: string): void =>
+      context.addIssue({ code: "custom", path: [key], input: registry[key], message });
+    const { protocol } = registry;
+    if (protocol !== "direct" && (registry.endpoints === undefined || registry.endpoints.length === 0)) {
+      const what = protocol === "etcd" ? "etcd endpoint" : "ZooKeeper server";
+      problem("endpoints", `expected at least one ${what} when protocol is ${protocol}`);
+    }
+    if (protocol === "direct" && registry.endpoints !== undefined) {
+      problem("endpoints", "expected no endpoints when protocol is direct (they are for etcd and zookeeper)");
+    }
+    if (protocol === "zookeeper") {
+      registry.endpoints?.forEach((endpoint, index) => {
+        if (!address.safeParse(endpoint).success) {
+          context.addIssue({
+            code: "custom",
+            path: ["endpoints", index],
+            input: endpoint,
+            message: 'expected a ZooKeeper server "host:port"',
+          });
+        }
       });
     }
-    if (registry.protocol === "direct" && registry.endpoints !== undefined) {
-      context.addIssue({
-        code: "custom",
-        path: ["endpoints"],
-        input: registry.endpoints,
-        message: "expected no endpoints when protocol is direct (they are for etcd)",
-      });
+    // Options of one registry given to another are mistakes, not settings to ignore.
+    for (const key of ["ttlSeconds", "requestTimeoutMs"] as const) {
+      if (protocol !== "etcd" && registry[key] !== undefined) problem(key, "expected only with protocol etcd");
+    }
+    for (const key of ["sessionTimeoutMs", "connectTimeoutMs"] as const) {
+      if (protocol !== "zookeeper" && registry[key] !== undefined) problem(key, "expected only with protocol zookeeper");
     }
   });
 

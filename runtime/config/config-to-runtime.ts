@@ -3,14 +3,16 @@ import type { ClusterInvokerOptions } from "../governance/cluster-options.js";
 import { channelTransportFactory } from "../governance/default-transport.js";
 import type { TransportFactory } from "../governance/provider-transport.js";
 import type { Logger } from "../logger.js";
+import { grpcTransportFactory } from "../protocols/grpc/grpc-transport-factory.js";
 import { DirectRegistry } from "../registry/direct-registry.js";
 import { EtcdRegistry } from "../registry/etcd-registry.js";
+import { ZooKeeperRegistry } from "../registry/zookeeper-registry.js";
 import type { ProviderInfo, Registry } from "../registry/registry.js";
 import type { ListenOptions, ServerOptions } from "../server/server.js";
 import { clientSettingsFor } from "./client-settings.js";
 import type { RpcgenConfig } from "./config-schema.js";
 
-/** The registry the configuration describes: a DirectRegistry over `registry.providers`, or an EtcdRegistry. */
+/** The registry the configuration describes: a DirectRegistry over `registry.providers`, an EtcdRegistry or a ZooKeeperRegistry. */
 export function createRegistryFromConfig(config: RpcgenConfig, options: { logger?: Logger } = {}): Registry {
   const registry = config.registry;
   if (registry.protocol === "etcd") {
@@ -19,6 +21,15 @@ export function createRegistryFromConfig(config: RpcgenConfig, options: { logger
       ttlSeconds: registry.ttlSeconds,
       prefix: registry.prefix,
       requestTimeoutMs: registry.requestTimeoutMs,
+      logger: options.logger,
+    });
+  }
+  if (registry.protocol === "zookeeper") {
+    return new ZooKeeperRegistry({
+      servers: registry.endpoints ?? [],
+      sessionTimeoutMs: registry.sessionTimeoutMs,
+      connectTimeoutMs: registry.connectTimeoutMs,
+      prefix: registry.prefix,
       logger: options.logger,
     });
   }
@@ -54,12 +65,10 @@ export function clusterOptionsFromConfig(
     bulkhead: settings.bulkhead,
     retryBudget: settings.retryBudget,
     backoff: settings.backoff,
-    transportFactory: configuredTransportFactory(
-      settings.codec,
-      settings.poolSize,
-      settings.connectTimeoutMs,
-      extra.logger,
-    ),
+    transportFactory:
+      settings.protocol === "grpc"
+        ? grpcTransportFactory(withoutUndefined({ connectTimeoutMs: settings.connectTimeoutMs, logger: extra.logger }), service)
+        : configuredTransportFactory(settings.codec, settings.poolSize, settings.connectTimeoutMs, extra.logger),
     ...withoutUndefined(extra),
   };
 }

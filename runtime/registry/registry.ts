@@ -1,7 +1,8 @@
 /**
  * The registry contract: servers register the providers they run, clients watch
  * the providers of a service. Implementations: DirectRegistry (a static list,
- * no server needed) and EtcdRegistry (leases, keepalive, prefix watch).
+ * no server needed), EtcdRegistry (leases, keepalive, prefix watch) and
+ * ZooKeeperRegistry (ephemeral sequential nodes, child and data watches).
  * Version selection (semver ranges) happens above this layer, in governance.
  */
 
