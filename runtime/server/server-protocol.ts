@@ -1,5 +1,7 @@
 import type { Socket } from "node:net";
 import type { Logger } from "../logger.js";
+import type { ServerObservability } from "../observability/server-observability.js";
+import type { ConcurrencyLimit } from "./concurrency-limit.js";
 import type { Dispatcher } from "./dispatch.js";
 import type { MemoryBudget } from "./memory-budget.js";
 import type { ServedConnection } from "./served-connection.js";
@@ -10,10 +12,14 @@ export interface ConnectionEnvironment {
   readonly dispatcher: Dispatcher;
   readonly limits: ServerLimits;
   readonly logger: Logger;
+  /** The server's health, metrics and reflection, for the routes that serve them (GET /health, /metrics, /). */
+  readonly observability: ServerObservability;
   /** Unsent reply bytes of the whole server. */
   readonly replyBudget: MemoryBudget;
   /** Bytes of unfinished requests of the whole server. */
   readonly inputBudget: MemoryBudget;
+  /** Gzip inflates of the whole server: at most maxServerInflates run at once. */
+  readonly inflates: ConcurrencyLimit;
   /** True once the server is shutting down: new connections and calls are refused. */
   readonly closing: boolean;
   /** A draining connection has no call left in flight. */

@@ -6,30 +6,42 @@ import { parseFrame } from "./frame-parse.js";
 
 export { FrameError, type FrameErrorReason } from "./frame-error.js";
 
+export interface FrameDecoderOptions {
+  /**
+   * Hand gzip frames out as they came: Gzip flag set, body still compressed, for the
+   * receiver to inflate off the event loop with inflateFrameBody (servers do). Default
+   * false: bodies are inflated synchronously, inside push.
+   */
+  readonly deferInflate?: boolean;
+}
+
 /**
  * Streaming decoder: push() socket chunks in; calls onFrame for each complete
- * frame (body already gunzipped). Throws FrameError on malformed input or a
- * declared length over maxFrameBytes (checked BEFORE allocating).
+ * frame (body already gunzipped, unless `deferInflate`). Throws FrameError on
+ * malformed input or a declared length over maxFrameBytes (checked BEFORE allocating).
  *
  * Partial input is kept as a list of chunks; bytes are copied only when a frame
  * spans chunks, and a frame wholly inside one chunk is handed out as a view of
  * it. Frames handed out have the Gzip flag cleared, as their body is already
- * inflated. After a FrameError the stream cannot be resynchronised: every later
+ * inflated (with `deferInflate`, gzip frames keep the flag and their compressed
+ * body). After a FrameError the stream cannot be resynchronised: every later
  * push throws the same error. If onFrame throws, the error propagates out of
  * push and the frames after it stay buffered; pushing an empty buffer resumes.
  */
 export class FrameDecoder {
   private readonly onFrame: (frame: Frame) => void;
   private readonly limits: FrameLimits;
+  private readonly inflate: boolean;
   /** Unconsumed input; the first chunk is consumed up to `headOffset`. */
   private chunks: Buffer[] = [];
   private headOffset = 0;
   private buffered = 0;
   private failure: FrameError | undefined;
 
-  constructor(onFrame: (frame: Frame) => void, limits: FrameLimits = defaultFrameLimits) {
+  constructor(onFrame: (frame: Frame) => void, limits: FrameLimits = defaultFrameLimits, options: FrameDecoderOptions = {}) {
     this.onFrame = onFrame;
     this.limits = limits;
+    this.inflate = options.deferInflate !== true;
   }
 
   /** Bytes received and not yet handed out as frames. */
@@ -66,7 +78,7 @@ export class FrameDecoder {
       }
       const total = this.frameLength(chunk[offset]!, chunk[offset + 1]!, chunk.readUInt32BE(offset + 2));
       if (available < total) break;
-      const frame = parseFrame(chunk, offset, offset + total, this.limits);
+      const frame = parseFrame(chunk, offset, offset + total, this.limits, this.inflate);
       offset += total;
       this.deliver(frame, chunk, offset);
     }
@@ -84,7 +96,7 @@ export class FrameDecoder {
       const total = this.frameLength(this.byteAt(0), this.byteAt(1), declared);
       if (this.buffered < total) return;
       const bytes = this.take(total);
-      const frame = parseFrame(bytes, 0, total, this.limits);
+      const frame = parseFrame(bytes, 0, total, this.limits, this.inflate);
       this.deliver(frame, undefined, 0);
     }
     if (this.chunks.length === 1) {

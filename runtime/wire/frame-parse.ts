@@ -3,6 +3,7 @@ import { readUtf8 } from "./buffer-utf8.js";
 import { CodecId, FrameFlags, FrameKind, type Frame } from "./frame.js";
 import { FrameError } from "./frame-error.js";
 import { maxInflatedBodyBytes, type FrameLimits } from "./frame-limits.js";
+import { inflateFailure } from "./inflate-errors.js";
 import { readMethodName } from "./method-name-cache.js";
 import {
   HEADER_BYTES,
@@ -21,9 +22,10 @@ const knownCodecs = new Set<number>(Object.values(CodecId));
 
 /**
  * Reads one complete frame occupying `buf[start, end)` (prefix already checked).
- * The body is a view into `buf`, not a copy, unless it had to be gunzipped.
+ * The body is a view into `buf`, not a copy, unless it had to be gunzipped. With
+ * `inflate` false a gzip body is left as it is, Gzip flag set, for inflateFrameBody.
  */
-export function parseFrame(buf: Buffer, start: number, end: number, limits: FrameLimits): Frame {
+export function parseFrame(buf: Buffer, start: number, end: number, limits: FrameLimits, inflate: boolean): Frame {
   if (end - start < HEADER_BYTES) throw malformed(`frame of ${end - start} bytes is shorter than its header`);
   const kind = buf[start + OFFSET_KIND]!;
   if (kind < 1 || kind > MAX_FRAME_KIND) throw malformed(`unknown frame kind ${kind}`);
@@ -66,7 +68,7 @@ export function parseFrame(buf: Buffer, start: number, end: number, limits: Fram
   }
 
   let body: Uint8Array = buf.subarray(pos, end);
-  if ((flags & FrameFlags.Gzip) !== 0) {
+  if (inflate && (flags & FrameFlags.Gzip) !== 0) {
     body = gunzip(body, maxInflatedBodyBytes(limits));
     flags &= ~FrameFlags.Gzip;
   }
@@ -77,10 +79,7 @@ function gunzip(body: Uint8Array, limit: number): Buffer {
   try {
     return gunzipSync(body, { maxOutputLength: limit });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
-      throw new FrameError("too-large", `gzipped body inflates to more than ${limit} bytes`, { cause: error });
-    }
-    throw new FrameError("bad-gzip", `gzipped body cannot be inflated: ${(error as Error).message}`, { cause: error });
+    throw inflateFailure(error, limit);
   }
 }
 

@@ -42,6 +42,6 @@ export interface Frame {
   deadlineMs: number;
   /** String key/values (call metadata; error details on error frames). Undefined when empty. */
   metadata: Record<string, string> | undefined;
-  /** The codec's bytes (already decompressed when handed out by the decoder). */
+  /** The codec's bytes: decompressed by the decoder, unless it defers that (then the Gzip flag is still set). */
   body: Uint8Array;
 }

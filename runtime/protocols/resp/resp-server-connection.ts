@@ -3,9 +3,11 @@ import { Code, RpcError } from "../../errors.js";
 import type { RegisteredMethod } from "../../dispatch-contract.js";
 import { runBuiltin, type RespSession } from "../../resp/builtin-commands.js";
 import { readRespArguments } from "../../resp/call-arguments.js";
+import { RespOpsCommands } from "../../resp/ops-commands.js";
 import { errorToLine, type ExceptionFormat } from "../../resp/error-reply.js";
 import { OrderedReplies, type ReplySink, type ReplySlot } from "../../resp/ordered-replies.js";
-import { RespParser, RespProtocolError } from "../../resp/resp-parser.js";
+import { RespProtocolError } from "../../resp/resp-parser.js";
+import { RespRequestParser } from "../../resp/resp-request-parser.js";
 import { resp, type RespValue, type RespVersion } from "../../resp/resp-value.js";
 import { RespWriteBatch } from "../../resp/resp-write-batch.js";
 import { resultToRespReply } from "../../resp/result-reply.js";
@@ -44,10 +46,12 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   readonly openedAt = Date.now();
   lastActivityAt = this.openedAt;
   handshakeDone = false;
-  private readonly parser: RespParser;
+  private readonly parser: RespRequestParser;
   private readonly batch: RespWriteBatch;
   private readonly replies: OrderedReplies;
   private readonly session: RespSession;
+  /** RPC.HEALTH, and RPC.METADATA's metadata for the next call (docs/OBSERVABILITY.md). */
+  private readonly ops = new RespOpsCommands();
   private readonly running = new Set<ServerCall>();
   /** Set after QUIT, a protocol error, goaway or close: no further command is read. */
   private stopped = false;
@@ -67,7 +71,8 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     private readonly env: ConnectionEnvironment,
   ) {
     const maxRequestBytes = env.limits.frameLimits.maxFrameBytes;
-    this.parser = new RespParser({ inlineCommands: true, maxValueBytes: maxRequestBytes, maxBulkBytes: maxRequestBytes });
+    // Declared sizes are charged against maxRequestBytes before anything is allocated.
+    this.parser = new RespRequestParser({ inlineCommands: true, maxValueBytes: maxRequestBytes, maxBulkBytes: maxRequestBytes });
     this.batch = new RespWriteBatch(socket, () => this.onFlushed());
     this.replies = new OrderedReplies(this.measuringSink());
     this.session = { version: 2, exceptionFormat: "text", clientName: undefined, id: nextConnectionId++, table: env.dispatcher.table };
@@ -153,7 +158,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   }
 
   private accountInput(): void {
-    const held = this.parser.bufferedBytes;
+    const held = this.parser.heldBytes;
     if (held === this.reportedInputBytes) return;
     const budget = this.env.inputBudget;
     this.reportedInputBytes = budget.update(this.reportedInputBytes, held);
@@ -188,7 +193,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
         }
         return;
       }
-      let command: RespValue | undefined;
+      let command: Buffer[] | undefined;
       try {
         command = this.parser.next();
       } catch (error) {
@@ -240,14 +245,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     this.socket.end(() => this.socket.destroy());
   }
 
-  private execute(command: RespValue): void {
-    // Redis skips empty and null multibulks rather than failing on them.
-    if (command.type === "null" || (command.type === "array" && command.value.length === 0)) return;
-    const words = command.type === "array" ? bulkWords(command.value) : undefined;
-    if (words === undefined) {
-      this.protocolError(`expected a command as an array of bulk strings, got ${describeCommand(command)}`);
-      return;
-    }
+  private execute(words: Buffer[]): void {
     const slot = this.replies.reserve();
     // CALL is nearly every command: recognised from its bytes, without decoding the name.
     if (isCall(words[0]!)) {
@@ -261,7 +259,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
       this.replies.fill(slot, resp.ok, this.session.version, () => this.closeAfterWrite());
       return;
     }
-    const builtin = runBuiltin(name, words.slice(1), this.session);
+    const builtin = runBuiltin(name, words.slice(1), this.session) ?? this.ops.run(name, words, this.env);
     if (builtin !== undefined) return this.fill(slot, builtin);
     // Methods may also be called by their wire name, without CALL.
     if (this.env.dispatcher.lookup(nameText)) return this.call(slot, nameText, words, 1);
@@ -271,13 +269,14 @@ export class RespServerConnection implements ServedConnection, CallResponder {
 
   private call(slot: ReplySlot, fullName: string, words: readonly Buffer[], firstArgument: number): void {
     const dispatcher = this.env.dispatcher;
+    const metadata = this.ops.take() ?? noMetadata;
     const registered = dispatcher.lookup(fullName);
     if (registered === undefined) return this.fill(slot, errorReply(dispatcher.unknownMethod(fullName, false, this.peer, this.protocol)));
     const method = registered.method;
     // The reply is written as the connection was set up when the call was read,
     // even if a pipelined HELLO or RPC.ERRORS changes that before the handler ends.
     const { version, exceptionFormat } = this.session;
-    const call = new ServerCall(registered.service, method, 0, undefined, noMetadata, this.peer, this.protocol, this);
+    const call = new ServerCall(registered.service, method, 0, undefined, metadata, this.peer, this.protocol, this);
     call.tag = { slot, version, exceptionFormat } satisfies RespCallTag;
     this.running.add(call);
     if (method.oneway) {
@@ -369,19 +368,4 @@ function errorReply(error: RpcError): RespValue {
 function isCall(word: Buffer): boolean {
   // `| 0x20` folds ASCII upper case to lower case.
   return word.length === 4 && (word[0]! | 0x20) === 0x63 && (word[1]! | 0x20) === 0x61 && (word[2]! | 0x20) === 0x6c && (word[3]! | 0x20) === 0x6c;
-}
-
-/** The words of a command, or undefined if one of them is not a bulk string. */
-function bulkWords(items: readonly RespValue[]): Buffer[] | undefined {
-  const words: Buffer[] = [];
-  for (const item of items) {
-    if (item.type !== "bulk") return undefined;
-    words.push(item.value);
-  }
-  return words;
-}
-
-function describeCommand(value: RespValue): string {
-  if (value.type !== "array") return `a ${value.type}`;
-  return `an array holding a ${value.value.find((word) => word.type !== "bulk")?.type ?? "bulk"}`;
 }

@@ -12,12 +12,7 @@ import { hasDeferredBodies } from "../../wire/deferred-body.js";
 import { encodeErrorBody } from "../../wire/error-body.js";
 import { encodeFrameDeferred } from "../../wire/frame-encoder.js";
 import { FrameDecoder, FrameError } from "../../wire/frame-decoder.js";
-import { gunzip } from "node:zlib";
-import { maxInflatedBodyBytes, type FrameLimits } from "../../wire/frame-limits.js";
-// TEMPORARY until the wire helper lands
-function inflateFrameBody(body: Uint8Array, limits: FrameLimits): Promise<Buffer> {
-  return new Promise((resolve, reject) => gunzip(body, { maxOutputLength: maxInflatedBodyBytes(limits) }, (e, r) => (e ? reject(new FrameError("bad-gzip", e.message)) : resolve(r))));
-}
+import { inflateFrameBody } from "../../wire/inflate-frame-body.js";
 import { CodecId, type Frame, FrameFlags, FrameKind } from "../../wire/frame.js";
 
 const emptyBody = new Uint8Array(0);
@@ -90,7 +85,7 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
     readonly peer: string,
     private readonly env: ConnectionEnvironment,
   ) {
-    this.decoder = new FrameDecoder((frame) => this.onFrame(frame), env.limits.frameLimits);
+    this.decoder = new FrameDecoder((frame) => this.onFrame(frame), env.limits.frameLimits, { deferInflate: true });
     this.writer = new FrameBatchWriter(socket, env.limits.frameLimits, () => this.onFlushed());
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("close", () => this.onClose());
@@ -370,7 +365,8 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
    */
   private startInflating(frame: Frame, receivedAt: number): void {
     this.inflating++;
-    inflateFrameBody(frame.body, this.env.limits.frameLimits).then(
+    const limits = this.env.limits.frameLimits;
+    this.env.inflates.run(() => inflateFrameBody(frame.body, limits)).then(
       (body) => {
         this.inflating--;
         if (this.broken) return;

@@ -125,6 +125,36 @@ describe("RespParser", () => {
     expect(() => parseAll(Buffer.from("x".repeat(20)), new RespParser({ inlineCommands: true, maxLineBytes: 8 }))).toThrow(/too big inline request/);
   });
 
+  it("joins a bulk string that spans chunks from pieces of any size", () => {
+    const payload = Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 7) % 251));
+    const bytes = Buffer.concat([Buffer.from(`$${payload.length}\r\n`), payload, Buffer.from("\r\n")]);
+    // Big pieces (kept as views), single bytes (copied), and pieces around the 4 KiB and 16 KiB marks.
+    const cutSets = [[100], [5000, 20_000], [9, 10, 11, 12, 5000, 5001, 9097, 26_000, 26_001], Array.from({ length: 400 }, (_, i) => 8 + i * 97)];
+    for (const cuts of cutSets) {
+      expect(parseInPieces(bytes, cuts)).toEqual([{ type: "bulk", value: payload }]);
+    }
+  });
+
+  it("hands out a bulk string whose payload ends its chunk as a view of that chunk", () => {
+    const parser = new RespParser();
+    const payload = Buffer.from("$5000\r\n" + "z".repeat(5000));
+    parser.push(payload);
+    expect(parser.next()).toBeUndefined();
+    parser.push(Buffer.from("\r\n"));
+    const value = parser.next();
+    expect(value?.type === "bulk" && value.value.buffer).toBe(payload.buffer);
+  });
+
+  it("holds what arrives of a bulk string, not what its header declares", () => {
+    const parser = new RespParser();
+    parser.push(Buffer.from("$16000000\r\n"));
+    expect(parser.next()).toBeUndefined();
+    expect(parser.heldBytes).toBe(11);
+    parser.push(Buffer.alloc(100_000));
+    expect(parser.next()).toBeUndefined();
+    expect(parser.heldBytes).toBe(100_011);
+  });
+
   it("round-trips any value through the serializer, split anywhere (RESP3)", () => {
     fc.assert(
       fc.property(respValue, fc.array(fc.nat(), { maxLength: 6 }), (value, rawCuts) => {

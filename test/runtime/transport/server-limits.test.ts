@@ -57,13 +57,13 @@ describe("bad input closes only the offending connection", () => {
     // Bytes no protocol of the port starts with: closed before any protocol parses them.
     const other = await rawConnect(address);
     other.resume();
-    other.write(Buffer.from([0x00, 0xff, 0x13, 0x37]));
+    other.write(Buffer.from([0x07, 0xff, 0x13, 0x37, 0xde, 0xad, 0xbe, 0xef]));
     await closed(other);
     await expect(bystander.invoke(m.echo!, ["still here"])).resolves.toBe("still here");
     const reasons = logger.entries.filter((entry) => entry.level === "warn").map((entry) => entry.fields);
     expect(reasons).toEqual([
       expect.objectContaining({ reason: "malformed" }),
-      expect.objectContaining({ firstBytes: "00ff1337" }),
+      expect.objectContaining({ firstBytes: "07ff1337deadbeef" }),
     ]);
     expect(server.connectionCount).toBe(1);
   });

@@ -1,7 +1,9 @@
+import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   CodecId,
+  defaultFrameLimits,
   FrameDecoder,
   FrameError,
   FrameFlags,
@@ -168,6 +170,25 @@ describe("FrameDecoder", () => {
     const bytes = encodeFrame(frameOf({ body: new Uint8Array(100_000) }), sender);
     const receiver = { ...sender, maxInflatedBodyBytes: 50_000 };
     expect(frameError(() => collector(receiver).decoder.push(bytes)).reason).toBe("too-large");
+  });
+
+  it("with deferInflate, hands gzip frames out with the flag set and the body still compressed", () => {
+    const body = Buffer.alloc(1000, "z");
+    const frames: Frame[] = [];
+    const decoder = new FrameDecoder((frame) => frames.push(frame), smallLimits, { deferInflate: true });
+    decoder.push(Buffer.concat([encodeFrame(frameOf({ requestId: 1, body }), smallLimits), encodeFrame(frameOf({ requestId: 2, body: Uint8Array.of(1, 2) }), smallLimits)]));
+    expect(frames.map((frame) => frame.flags)).toEqual([FrameFlags.Gzip, 0]);
+    expect(frames[0]!.body.length).toBeLessThan(body.length);
+    expect(gunzipSync(frames[0]!.body)).toEqual(body);
+    expect([...frames[1]!.body]).toEqual([1, 2]);
+  });
+
+  it("with deferInflate, leaves a body flagged gzip that is not gzip to whoever inflates it", () => {
+    const bytes = encodeFrame(frameOf({ flags: FrameFlags.Gzip, body: Buffer.from("not gzip") }));
+    const frames: Frame[] = [];
+    new FrameDecoder((frame) => frames.push(frame), defaultFrameLimits, { deferInflate: true }).push(bytes);
+    expect(frames).toHaveLength(1);
+    expect(Buffer.from(frames[0]!.body).toString()).toBe("not gzip");
   });
 
   it("stays failed after an error: later input is not misread as frames", () => {

@@ -1,0 +1,108 @@
+import { defaultRespParserLimits, type RespParserLimits } from "./resp-parser-limits.js";
+import { describeByte, RespReader, typeTable } from "./resp-reader.js";
+
+/**
+ * Heap one argument of a request costs while the parser holds it: a Buffer (a view
+ * of the socket's chunk, or a copy when it spans chunks) and its slot in the words
+ * array. Measured at 104–106 bytes on Node 20 x64 (1M views kept in an array,
+ * heapUsed after gc); rounded up so a declared count never costs more than charged.
+ */
+export const requestWordCostBytes = 112;
+
+/** A server's defaults: inline commands on, one request (its bytes and its arguments' cost) at most 4 MiB. */
+export const defaultRespRequestLimits: RespParserLimits = {
+  ...defaultRespParserLimits,
+  maxBulkBytes: 4 * 1024 * 1024,
+  maxValueBytes: 4 * 1024 * 1024,
+  inlineCommands: true,
+};
+
+/** A request starts with `*`; its words are all `$`. */
+const requestStart = typeTable("*");
+const requestWord = typeTable("$");
+
+/**
+ * An incremental parser of client commands, for servers: each request is an array of
+ * bulk strings (or, when `inlineCommands` is on, a telnet-style line), and `next()`
+ * returns its words as Buffers, without a RespValue per word. Anything else inside a
+ * request (an integer, a nested array, a null bulk) is a protocol error as soon as its
+ * type byte arrives, as in Redis (`expected '$', got ':'`); `*0` and `*-1` are skipped,
+ * as Redis does.
+ *
+ * Memory is charged before it is allocated, against `maxValueBytes` per request: an
+ * array header `*N` charges N × requestWordCostBytes, a bulk `$N` its N bytes (plus
+ * CRLF), and every byte read counts too; a request over the limit is refused at the
+ * header that would pass it. `heldBytes` reports what the parser holds now (what has
+ * arrived, not what was declared), for a server-wide budget. Input handling is
+ * RespReader's (words are views of the pushed chunks where they can be).
+ */
+export class RespRequestParser extends RespReader<Buffer[]> {
+  /** The words of the request being read; undefined between requests. */
+  private words: Buffer[] | undefined;
+  private wordsWanted = 0;
+
+  constructor(limits: Partial<RespParserLimits> = {}) {
+    super({ ...defaultRespRequestLimits, ...limits }, requestStart);
+  }
+
+  protected override atTop(): boolean {
+    return this.words === undefined;
+  }
+
+  // Refused on the type byte, so a request never holds anything but bulk strings.
+  protected override rejectTypeByte(byte: number): never {
+    return this.fail(`expected '${this.words === undefined ? "*" : "$"}', got ${describeByte(byte)}`);
+  }
+
+  protected override finishLine(source: Buffer, start: number, end: number): Buffer[] | undefined {
+    const length = this.readLengthLine(source, start, end);
+    if (this.words === undefined) return this.startRequest(length);
+    if (length === -1) this.fail("invalid bulk length -1 in a request");
+    return this.startBulk(length);
+  }
+
+  private startRequest(count: number): undefined {
+    // Redis skips empty and null multibulks rather than failing on them.
+    if (count <= 0) {
+      this.valueBytes = 0;
+      return undefined;
+    }
+    if (count > this.limits.maxAggregateLength) {
+      this.fail(`array length ${count} exceeds the limit of ${this.limits.maxAggregateLength}`);
+    }
+    this.chargeWords(count);
+    // Charged now, but held only as the words arrive: heldBytes leaves the rest out.
+    this.reservedBytes = count * requestWordCostBytes;
+    this.words = [];
+    this.wordsWanted = count;
+    this.allowedTypes = requestWord;
+    return undefined;
+  }
+
+  protected override finishBulk(data: Buffer): Buffer[] | undefined {
+    const words = this.words!;
+    words.push(data);
+    this.reservedBytes -= requestWordCostBytes;
+    if (words.length < this.wordsWanted) return undefined;
+    this.words = undefined;
+    this.allowedTypes = requestStart;
+    this.valueBytes = 0;
+    return words;
+  }
+
+  protected override finishInlineCommand(words: Buffer[]): Buffer[] {
+    // The words exist already (an inline line is at most maxLineBytes); charged for the same limit as an array.
+    this.chargeWords(words.length);
+    this.valueBytes = 0;
+    return words;
+  }
+
+  /** Charges `count` words' object cost to the request, refusing it if that passes maxValueBytes. */
+  private chargeWords(count: number): void {
+    const needed = this.valueBytes + count * requestWordCostBytes;
+    if (needed > this.limits.maxValueBytes) {
+      this.fail(`request of ${count} arguments needs about ${needed} bytes, over the limit of ${this.limits.maxValueBytes} bytes per request`);
+    }
+    this.valueBytes = needed;
+  }
+}
