@@ -6,9 +6,13 @@
 set -euo pipefail
 need=()
 command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
+# etcdctl turns on etcd's user/password authentication in the security tests.
+command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
 command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 command -v thrift >/dev/null 2>&1 || need+=(thrift-compiler)
+# Apache Thrift's Python library: an independent Thrift client and server in the tests (Debian's python3).
+dpkg -s python3-thrift >/dev/null 2>&1 || need+=(python3-thrift)
 # The tests run ZooKeeper's jar with java: the library package and a headless JRE
 # are all they need (the `zookeeper` package would pull a full desktop JRE).
 [ -f /usr/share/java/zookeeper.jar ] && command -v java >/dev/null 2>&1 || need+=(libzookeeper-java default-jre-headless)

@@ -1,0 +1,261 @@
+import { EventEmitter } from "node:events";
+import type { CallOptions, Invoker } from "../../call.js";
+import { ConnectionLostError } from "../../client/connection-lost-error.js";
+import { ReconnectBackoff } from "../../client/reconnect-backoff.js";
+import type { MethodDescriptor } from "../../descriptor.js";
+import { Code, RpcError } from "../../errors.js";
+import type { ProviderTransport } from "../../governance/provider-transport.js";
+import { defaultLogger, type Logger } from "../../logger.js";
+import { parseAddress } from "../../transport/address.js";
+import {
+  ThriftClientConnection,
+  type ThriftConnectionEvents,
+  type ThriftConnectionSettings,
+} from "./thrift-client-connection.js";
+
+/** Options of a ThriftChannel. */
+export interface ThriftChannelOptions {
+  /** The Thrift server, `host:port`. */
+  address: string;
+  /** TFramedTransport (`framed`, the default) or the unframed TBufferedTransport (`buffered`). */
+  transport?: "framed" | "buffered";
+  /** TBinaryProtocol (`binary`, the default) or TCompactProtocol (`compact`). */
+  protocol?: "binary" | "compact";
+  /** Send method names as `Service:method`, for a server behind a TMultiplexedProcessor. Default false. */
+  multiplexed?: boolean;
+  /**
+   * The service named by a multiplexed ping before any call was made (governance
+   * probes a provider with pings). Default: the service of the last call.
+   */
+  pingService?: string;
+  /** Connections kept to the address, opened lazily as calls arrive. Default 1. */
+  poolSize?: number;
+  /** Default 5000. */
+  connectTimeoutMs?: number;
+  /** Deadline of calls whose options and method hints set none. Default 30000; 0 means none. */
+  defaultTimeoutMs?: number;
+  /** Largest call and largest reply in bytes. Default 16384000, Apache Thrift's default frame limit. */
+  maxMessageBytes?: number;
+  /** Bytes a connection may hold unsent before calls fail RESOURCE_EXHAUSTED. Default 16 MiB. */
+  maxPendingBytes?: number;
+  /** Wait before reconnecting after a failure: doubles from baseMs up to maxMs, with jitter. Default 100 / 10000. */
+  reconnect?: { baseMs: number; maxMs: number };
+  logger?: Logger;
+}
+
+/** Events: "connected" (address), "disconnected" (address, error?). Thrift has no goaway. */
+export interface ThriftChannelEvents {
+  connected: [address: string];
+  disconnected: [address: string, error: RpcError | undefined];
+  goaway: [address: string];
+}
+
+/** The method a ping calls: no Thrift IDL can declare a name with a dot, so no server has it. */
+const pingMethod = "rpcgen.ping";
+
+interface PoolSlot {
+  connection: ThriftClientConnection | undefined;
+  backoff: ReconnectBackoff;
+}
+
+/**
+ * An Invoker that calls an Apache Thrift server (Java, Python, Go, C++, Node.js
+ * or rpcgen's own port): the generated `XClient` works over it unchanged, in any
+ * transport/protocol pair and with or without TMultiplexedProtocol. Calls are
+ * pipelined on up to `poolSize` connections, spread round-robin and matched to
+ * replies by seqid; a failed connection is reopened after a capped, jittered
+ * backoff, and calls meanwhile fail fast with UNAVAILABLE.
+ *
+ * Deadlines and cancellation settle a call at once (Thrift cannot tell the
+ * server; a late reply is dropped). Thrift carries no metadata, so
+ * CallOptions.metadata is not sent. As a ProviderTransport it can stand under a
+ * ClusterInvoker (see thriftTransportFactory).
+ */
+export class ThriftChannel extends EventEmitter<ThriftChannelEvents> implements Invoker, ProviderTransport {
+  readonly address: string;
+  /** It settles a call itself once its deadline passes or its signal aborts, on the shared deadline wheel. */
+  readonly enforcesCallLimits = true;
+  private readonly settings: ThriftConnectionSettings;
+  private readonly defaultTimeoutMs: number;
+  private readonly logger: Logger;
+  private readonly slots: PoolSlot[];
+  private readonly connections = new Set<ThriftClientConnection>();
+  private readonly connectionEvents: ThriftConnectionEvents;
+  private readonly pingService: string | undefined;
+  private lastService: string | undefined;
+  private nextSlot = 0;
+  private pending = 0;
+  private closing = false;
+  private closedPromise: Promise<void> | undefined;
+
+  constructor(options: ThriftChannelOptions) {
+    super();
+    const { host, port } = parseAddress(options.address);
+    this.address = options.address;
+    const transport = options.transport ?? "framed";
+    const protocol = options.protocol ?? "binary";
+    if (transport !== "framed" && transport !== "buffered") {
+      throw new TypeError(`unknown Thrift transport "${String(transport)}": expected "framed" or "buffered"`);
+    }
+    if (protocol !== "binary" && protocol !== "compact") {
+      throw new TypeError(`unknown Thrift protocol "${String(protocol)}": expected "binary" or "compact"`);
+    }
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
+    this.logger = options.logger ?? defaultLogger();
+    this.pingService = options.pingService;
+    const multiplexed = options.multiplexed ?? false;
+    this.settings = {
+      host,
+      port,
+      address: options.address,
+      framed: transport === "framed",
+      compact: protocol === "compact",
+      multiplexed,
+      maxMessageBytes: options.maxMessageBytes ?? 16_384_000,
+      maxPendingBytes: options.maxPendingBytes ?? 16 * 1024 * 1024,
+      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    };
+    const poolSize = options.poolSize ?? 1;
+    if (!Number.isInteger(poolSize) || poolSize < 1) throw new TypeError(`poolSize must be a positive integer, got ${poolSize}`);
+    const reconnect = options.reconnect ?? { baseMs: 100, maxMs: 10_000 };
+    this.slots = Array.from({ length: poolSize }, () => ({
+      connection: undefined,
+      backoff: new ReconnectBackoff(reconnect.baseMs, reconnect.maxMs),
+    }));
+    this.connectionEvents = {
+      connected: (connection) => {
+        this.slotOf(connection)?.backoff.succeeded();
+        this.emit("connected", this.address);
+      },
+      closed: (connection, error) => this.onConnectionClosed(connection, error),
+      pendingChanged: (delta) => {
+        this.pending += delta;
+      },
+    };
+  }
+
+  /** Calls (and pings) in flight on this channel. */
+  get pendingCalls(): number {
+    return this.pending;
+  }
+
+  invoke(method: MethodDescriptor, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
+    const signal = options?.signal;
+    if (signal?.aborted) {
+      return Promise.reject(new RpcError(Code.CANCELLED, `${method.fullName} was cancelled`, { cause: signal.reason }));
+    }
+    const timeoutMs = options?.timeoutMs ?? method.hints.timeoutMs ?? this.defaultTimeoutMs;
+    if (!(timeoutMs >= 0)) {
+      return Promise.reject(
+        new RpcError(
+          Code.INVALID_ARGUMENT,
+          `${method.fullName}: timeoutMs must be a number >= 0 (0 or Infinity for none), got ${timeoutMs}`,
+        ),
+      );
+    }
+    const deadlineAt = timeoutMs > 0 && timeoutMs !== Infinity ? Date.now() + timeoutMs : 0;
+    let connection: ThriftClientConnection;
+    try {
+      connection = this.pick();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.lastService = method.service;
+    return connection.call(method, args, deadlineAt, signal);
+  }
+
+  /**
+   * A round trip to the server, for governance's probes: a call of a method
+   * that cannot exist, answered by any Thrift server with UNKNOWN_METHOD.
+   * Resolves with the time in milliseconds.
+   */
+  ping(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<number> {
+    let connection: ThriftClientConnection;
+    try {
+      connection = this.pick();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const service = this.pingService ?? this.lastService;
+    // A multiplexing server needs a service it knows to route even an unknown method.
+    const name = this.settings.multiplexed && service !== undefined ? `${service}:${pingMethod}` : pingMethod;
+    const timeoutMs = options?.timeoutMs ?? (this.defaultTimeoutMs || 30_000);
+    return connection.ping(name, Date.now() + timeoutMs, options?.signal);
+  }
+
+  /** Stops taking calls and resolves once every pending call has settled and the connections are closed. */
+  close(): Promise<void> {
+    this.closing = true;
+    this.closedPromise ??= new Promise((resolve) => {
+      const finishIfDone = (): void => {
+        if (this.connections.size > 0) return;
+        this.off("disconnected", finishIfDone);
+        resolve();
+      };
+      this.on("disconnected", finishIfDone);
+      for (const connection of this.connections) connection.close();
+      finishIfDone();
+    });
+    return this.closedPromise;
+  }
+
+  /** Closes every connection now; pending calls reject with `error` (CANCELLED by default). */
+  destroy(error?: unknown): void {
+    this.closing = true;
+    const reason =
+      error === undefined
+        ? new RpcError(Code.CANCELLED, `Thrift channel to ${this.address} was destroyed`)
+        : RpcError.from(error);
+    for (const connection of this.connections) connection.destroy(reason);
+  }
+
+  private pick(): ThriftClientConnection {
+    if (this.closing) throw new RpcError(Code.UNAVAILABLE, `Thrift channel to ${this.address} is closed`);
+    const count = this.slots.length;
+    let waitMs = Infinity;
+    let lastError: RpcError | undefined;
+    for (let i = 0; i < count; i++) {
+      const slot = this.slots[(this.nextSlot + i) % count]!;
+      const existing = slot.connection;
+      if (existing !== undefined && existing.acceptsCalls) {
+        this.nextSlot = (this.nextSlot + i + 1) % count;
+        return existing;
+      }
+      const wait = slot.backoff.remainingMs();
+      if (wait > 0) {
+        waitMs = Math.min(waitMs, wait);
+        lastError = slot.backoff.lastError;
+        continue;
+      }
+      const connection = new ThriftClientConnection(this.settings, this.connectionEvents);
+      slot.connection = connection;
+      this.connections.add(connection);
+      this.nextSlot = (this.nextSlot + i + 1) % count;
+      return connection;
+    }
+    // Nothing was written anywhere: the call may go to another provider whatever its method.
+    throw new ConnectionLostError(
+      "never-sent",
+      this.address,
+      `unreachable (next reconnect attempt in ${Math.ceil(waitMs)} ms): ${lastError?.message ?? "connection failed"}`,
+      { cause: lastError },
+    );
+  }
+
+  private slotOf(connection: ThriftClientConnection): PoolSlot | undefined {
+    return this.slots.find((slot) => slot.connection === connection);
+  }
+
+  private onConnectionClosed(connection: ThriftClientConnection, error: RpcError | undefined): void {
+    this.connections.delete(connection);
+    const slot = this.slotOf(connection);
+    if (slot !== undefined) {
+      slot.connection = undefined;
+      if (error !== undefined && !this.closing) slot.backoff.failed(error);
+    }
+    if (error !== undefined && !this.closing) {
+      this.logger.debug({ address: this.address, err: error }, "Thrift connection closed with an error");
+    }
+    this.emit("disconnected", this.address, error);
+  }
+}

@@ -1,0 +1,410 @@
+import type { Socket } from "node:net";
+import { codecFailure } from "../../codec/value-error.js";
+import { Code, RpcError } from "../../errors.js";
+import type { CallResponder } from "../../server/call-responder.js";
+import type { ServedConnection } from "../../server/served-connection.js";
+import { ServerCall } from "../../server/server-call.js";
+import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { applicationExceptionOf, ApplicationExceptionType } from "./application-exception.js";
+import { BinaryInput } from "./binary-input.js";
+import { BinaryOutput } from "./binary-output.js";
+import { CompactInput } from "./compact-input.js";
+import { CompactOutput } from "./compact-output.js";
+import type { ThriftInput } from "./thrift-input.js";
+import { ThriftMessageReader } from "./thrift-message-reader.js";
+import { readArgs, writeApplicationException, writeReply } from "./thrift-messages.js";
+import { methodPartOf, thriftMethodNamesOf, type ThriftMethodNames } from "./thrift-method-names.js";
+import { ThriftProtocolError } from "./thrift-protocol-error.js";
+import { classifyThriftHead } from "./thrift-variant.js";
+import { ThriftWriteBatch } from "./thrift-write-batch.js";
+import { MessageType } from "./thrift-wire-types.js";
+
+const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
+/** ServerCall.tag of a call sent as ONEWAY to a method that is not: it runs, nothing is answered. */
+const noReply = "no-reply";
+/** An unfinished message at least this large is dropped first when the server's input budget is spent. */
+const largeInputBytes = 64 * 1024;
+/** Above this many unsent bytes the socket will say "drain" once the kernel takes them. */
+const socketHighWaterBytes = 16 * 1024;
+/** First bytes held while the variant is not told yet: the detector decides within 64. */
+const maxHeadBytes = 64;
+/** Time a peer gets to close its side after ours is ended. */
+const closeGraceMs = 1000;
+
+/**
+ * The server side of one Apache Thrift connection (binary or compact protocol,
+ * framed or unframed transport, as its first bytes say). Messages are cut from
+ * the stream one at a time and only while the connection has room: fewer than
+ * maxInFlightPerConnection calls running, unsent replies (plus the expected
+ * replies of running calls) under maxPendingBytes, the server's reply budget not
+ * spent while this connection's own replies are stuck, and at most
+ * maxStartsPerTurn calls started from one chunk. Otherwise it stops reading, so
+ * TCP pushes back on the client. Calls go through the server's one dispatch;
+ * replies are written as calls finish (matched by seqid, as Apache's Node.js
+ * server does), batched into one socket write per turn.
+ *
+ * Thrift has no goaway: draining stops reading, finishes the calls in flight and
+ * closes.
+ */
+export class ThriftServerConnection implements ServedConnection, CallResponder {
+  readonly protocol = "thrift";
+  readonly openedAt = Date.now();
+  lastActivityAt = this.openedAt;
+  handshakeDone = false;
+  private readonly names: ThriftMethodNames;
+  /** Set once the first bytes tell the variant. */
+  private reader: ThriftMessageReader | undefined;
+  private input: ThriftInput | undefined;
+  private batch: ThriftWriteBatch | undefined;
+  private head: Buffer | undefined;
+  private readonly running = new Set<ServerCall>();
+  /** No message is read any more: a protocol error, goaway, a refusal, or a closed socket. */
+  private stopped = false;
+  private draining = false;
+  /** Close once the calls in flight are answered (after a protocol error: their replies still go out). */
+  private closeWhenIdle = false;
+  private paused = false;
+  private pumping = false;
+  private startsThisTurn = 0;
+  private releaseScheduled = false;
+  /** Running average of reply sizes: what a running call is expected to add to the unsent bytes. */
+  private replyEstimate = 0;
+  private reportedReplyBytes = 0;
+  private reportedInputBytes = 0;
+  private waitingForDrain = false;
+  /** Set when the server cannot take the connection: its first call is answered with this, then it closes. */
+  private refusal: RpcError | undefined;
+  private readonly pumpBound = (): void => {
+    this.releaseScheduled = false;
+    this.startsThisTurn = 0;
+    this.pump();
+  };
+  private readonly finishDrainBound = (): void => this.finishDrain();
+
+  constructor(
+    private readonly socket: Socket,
+    readonly peer: string,
+    private readonly env: ConnectionEnvironment,
+  ) {
+    this.names = thriftMethodNamesOf(env.dispatcher.table);
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("close", () => this.onClose());
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /** Thrift clients know no goaway: stop reading calls, finish those in flight, then close. */
+  goaway(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.stopped = true;
+    this.socket.pause();
+    if (this.running.size === 0) this.finishDrain();
+  }
+
+  end(): void {
+    this.stopped = true;
+    this.batch?.flush();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), closeGraceMs).unref();
+  }
+
+  destroy(): void {
+    this.batch?.flush();
+    this.socket.destroy();
+  }
+
+  /**
+   * The server cannot take this connection (at its connection limit, or shutting
+   * down): its first call is answered with a TApplicationException saying so, then
+   * it is closed.
+   */
+  refuse(error: RpcError): void {
+    this.refusal = error;
+    setTimeout(() => this.socket.destroy(), closeGraceMs).unref();
+  }
+
+  // ---- CallResponder ----
+
+  callEnded(call: ServerCall): boolean {
+    this.running.delete(call);
+    const wanted = !call.finished && call.tag !== noReply && !call.method.oneway && !this.socket.destroyed;
+    call.finished = true;
+    if (this.running.size === 0) {
+      this.lastActivityAt = Date.now();
+      // After this call's reply is queued (the dispatch writes it right after we return).
+      if (this.draining || this.closeWhenIdle) queueMicrotask(this.finishDrainBound);
+    }
+    if (this.paused) this.pump();
+    return wanted;
+  }
+
+  replyValue(call: ServerCall, value: unknown): void {
+    this.sendReply(call, 0, value);
+  }
+
+  replyException(call: ServerCall, fieldId: number, exception: Error): void {
+    this.sendReply(call, fieldId, exception);
+  }
+
+  replyError(call: ServerCall, error: RpcError): void {
+    this.sendException(call.method.name, call.requestId, error);
+  }
+
+  callExpired(call: ServerCall): void {
+    // Thrift carries no deadline, so a call never expires; kept for the contract.
+    call.finished = true;
+  }
+
+  // ---- reading ----
+
+  private onData(chunk: Buffer): void {
+    if (this.stopped) return;
+    if (this.reader === undefined) {
+      if (!this.open(chunk)) return;
+    } else {
+      this.reader.push(chunk);
+    }
+    this.startsThisTurn = 0;
+    this.pump();
+    this.accountInput();
+  }
+
+  /** Sets the connection up for the variant its first bytes tell; false while they do not tell yet. */
+  private open(chunk: Buffer): boolean {
+    const head = this.head === undefined ? chunk : Buffer.concat([this.head, chunk]);
+    const variant = classifyThriftHead(head);
+    if (variant === "need-more" && head.length < maxHeadBytes) {
+      this.head = head;
+      return false;
+    }
+    this.head = undefined;
+    if (variant === undefined || variant === "need-more") {
+      this.protocolError(new ThriftProtocolError("malformed", "the first bytes are not a Thrift call"));
+      return false;
+    }
+    const maxFrameBytes = this.env.limits.frameLimits.maxFrameBytes;
+    this.reader = new ThriftMessageReader(variant.framed, variant.compact, maxFrameBytes);
+    this.input = variant.compact ? new CompactInput() : new BinaryInput();
+    const out = variant.compact ? new CompactOutput() : new BinaryOutput(variant.strict);
+    this.batch = new ThriftWriteBatch(this.socket, out, variant.framed, () => this.onFlushed());
+    this.reader.push(head);
+    return true;
+  }
+
+  /** Reports the unfinished input this connection holds; drops the connection if the server cannot afford it. */
+  private accountInput(): void {
+    const held = this.reader?.bufferedBytes ?? 0;
+    if (held === this.reportedInputBytes) return;
+    const budget = this.env.inputBudget;
+    this.reportedInputBytes = budget.update(this.reportedInputBytes, held);
+    if (budget.exceeded && held >= largeInputBytes && !this.paused) {
+      this.env.logger.warn(
+        { peer: this.peer, protocol: this.protocol, heldBytes: held, serverLimit: budget.limit },
+        "closing Thrift connection: the server's budget for unfinished requests is spent",
+      );
+      this.stopped = true;
+      this.socket.destroy();
+    }
+  }
+
+  /** Reads and starts calls until the input runs out or the connection has no room. */
+  private pump(): void {
+    // Calls that end while pumping would call back in here; the running loop covers them.
+    if (this.pumping || this.reader === undefined) return;
+    this.pumping = true;
+    try {
+      this.pumpMessages(this.reader);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private pumpMessages(reader: ThriftMessageReader): void {
+    while (!this.stopped) {
+      if (!this.hasRoom()) {
+        if (!this.paused) {
+          this.paused = true;
+          this.socket.pause();
+        }
+        return;
+      }
+      try {
+        if (!reader.next()) break;
+        this.handshakeDone = true;
+        this.lastActivityAt = Date.now();
+        this.startsThisTurn++;
+        this.onMessage(reader.buffer, reader.messageStart, reader.messageEnd);
+      } catch (error) {
+        this.protocolError(error);
+        return;
+      } finally {
+        this.input!.release();
+      }
+      reader.consume();
+    }
+    if (this.paused && !this.stopped) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  private hasRoom(): boolean {
+    const limits = this.env.limits;
+    const running = this.running.size;
+    if (running >= limits.maxInFlightPerConnection) return false;
+    if (this.startsThisTurn >= limits.maxStartsPerTurn) {
+      this.scheduleRelease();
+      return false;
+    }
+    if (this.batch!.pendingBytes + running * this.replyEstimate >= limits.maxPendingBytes) return false;
+    // The server is short of memory for replies: a connection whose own replies are stuck waits for them.
+    return this.reportedReplyBytes === 0 || !this.env.replyBudget.exceeded;
+  }
+
+  private scheduleRelease(): void {
+    if (this.releaseScheduled) return;
+    this.releaseScheduled = true;
+    setImmediate(this.pumpBound);
+  }
+
+  /** One complete message: a call to start, or a refusal, unknown method or bad message to answer. */
+  private onMessage(buf: Buffer, start: number, end: number): void {
+    const input = this.input!;
+    input.reset(buf, start, end);
+    input.messageBegin();
+    const { name, messageType, seqid } = input;
+    if (messageType !== MessageType.CALL && messageType !== MessageType.ONEWAY) {
+      this.sendApplicationException(
+        methodPartOf(name),
+        seqid,
+        ApplicationExceptionType.INVALID_MESSAGE_TYPE,
+        `message of type ${messageType} where a call was expected`,
+      );
+      throw new ThriftProtocolError("malformed", `a client sent a message of type ${messageType}`);
+    }
+    if (this.refusal !== undefined) {
+      this.sendException(methodPartOf(name), seqid, this.refusal);
+      this.stopped = true;
+      this.end();
+      return;
+    }
+    const oneway = messageType === MessageType.ONEWAY;
+    const dispatcher = this.env.dispatcher;
+    const registered = this.names.resolve(name);
+    if (registered === undefined) {
+      const unknown = dispatcher.unknownMethod(name, oneway, this.peer, this.protocol);
+      if (!oneway) this.sendException(methodPartOf(name), seqid, this.names.ambiguity(name) ?? unknown);
+      return;
+    }
+    const method = registered.method;
+    const call = new ServerCall(registered.service, method, seqid, undefined, noMetadata, this.peer, this.protocol, this);
+    if (oneway && !method.oneway) call.tag = noReply;
+    this.running.add(call);
+    let args: unknown[];
+    try {
+      args = readArgs(input, method);
+      if (input.remaining !== 0) throw new ThriftProtocolError("malformed", `${input.remaining} bytes follow the arguments`);
+    } catch (error) {
+      dispatcher.refuse(call, dispatcher.badArguments(registered, error));
+      return;
+    }
+    dispatcher.run(registered, call, args);
+  }
+
+  /**
+   * Stops reading over bytes that are not Thrift, with the reason in the log, and
+   * closes once the calls read before them are answered.
+   */
+  private protocolError(error: unknown): void {
+    const reason = error instanceof ThriftProtocolError ? error.reason : "malformed";
+    const message = error instanceof Error ? error.message : String(error);
+    this.env.logger.warn(
+      { peer: this.peer, protocol: this.protocol, reason, err: message },
+      "closing Thrift connection: unreadable input",
+    );
+    this.stopped = true;
+    this.reader?.clear();
+    this.accountInput();
+    if (this.running.size === 0) this.end();
+    else this.closeWhenIdle = true;
+  }
+
+  /** Once the last call of a draining or failed connection is answered: tell the server, then close. */
+  private finishDrain(): void {
+    if (this.running.size !== 0) return;
+    if (this.draining) this.env.drained(this);
+    this.end();
+  }
+
+  // ---- writing ----
+
+  /** Encodes and queues a reply; throws (having queued nothing) when the outcome cannot be encoded. */
+  private sendReply(call: ServerCall, fieldId: number, value: unknown): void {
+    const batch = this.batch!;
+    const mark = batch.begin();
+    try {
+      writeReply(batch.out, call.requestId, call.method, fieldId, value);
+    } catch (error) {
+      batch.abandon(mark);
+      throw codecFailure(call.method, "encode outcome", error);
+    }
+    let size: number;
+    try {
+      size = batch.end(mark, this.env.limits.frameLimits.maxFrameBytes);
+    } catch (error) {
+      // Too large to send: the caller gets a clear error instead.
+      const tooLarge = RpcError.from(error, Code.RESOURCE_EXHAUSTED);
+      this.env.logger.warn({ peer: this.peer, method: call.method.fullName, err: tooLarge.message }, "reply not sent");
+      this.sendException(call.method.name, call.requestId, new RpcError(tooLarge.code, `reply not sent: ${tooLarge.message}`));
+      return;
+    }
+    this.replyEstimate += (size - this.replyEstimate) / 8;
+  }
+
+  private sendException(name: string, seqid: number, error: RpcError): void {
+    const { type, message } = applicationExceptionOf(error);
+    this.sendApplicationException(name, seqid, type, message);
+  }
+
+  private sendApplicationException(name: string, seqid: number, type: number, message: string): void {
+    const batch = this.batch!;
+    const mark = batch.begin();
+    writeApplicationException(batch.out, name, seqid, type, message);
+    batch.end(mark, Infinity);
+  }
+
+  /** After each batch reaches the socket: account for what the kernel did not take, wait for it to drain. */
+  private onFlushed(): void {
+    const unsent = this.socket.writableLength;
+    if (unsent <= socketHighWaterBytes) {
+      if (this.reportedReplyBytes !== 0) this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
+      if (this.paused) this.pump();
+      return;
+    }
+    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, unsent);
+    if (this.waitingForDrain) return;
+    // The last write returned false, so "drain" is sure to follow.
+    this.waitingForDrain = true;
+    this.socket.once("drain", () => {
+      this.waitingForDrain = false;
+      this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, this.socket.writableLength);
+      this.pump();
+    });
+  }
+
+  private onClose(): void {
+    this.stopped = true;
+    const reason = new RpcError(Code.CANCELLED, `connection from ${this.peer} closed`);
+    for (const call of this.running) {
+      call.finished = true;
+      call.abort(reason);
+    }
+    this.running.clear();
+    this.reader?.clear();
+    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
+    this.reportedInputBytes = this.env.inputBudget.update(this.reportedInputBytes, 0);
+  }
+}

@@ -1,0 +1,61 @@
+"""Serves the calculator with Apache Thrift's own Python library (TSimpleServer) on a free loopback port.
+
+usage: calculator_server.py <generated-code-dir> <framed|buffered> <binary|compact> <plain|mux>
+Prints `listening <port>` once it accepts connections.
+"""
+import sys
+
+sys.path.insert(0, sys.argv[1])
+
+from thrift.TMultiplexedProcessor import TMultiplexedProcessor
+from thrift.protocol import TBinaryProtocol, TCompactProtocol
+from thrift.server import TServer
+from thrift.transport import TSocket, TTransport
+
+from calculator import Calculator
+from calculator.ttypes import DivideByZero, Report
+
+
+class Handler:
+    def add(self, a, b):
+        return a + b
+
+    def subtract(self, a, b):
+        return a - b
+
+    def multiply(self, a, b):
+        return a * b
+
+    def divide(self, dividend, divisor):
+        if divisor == 0:
+            raise DivideByZero(message="cannot divide %d by zero" % dividend, dividend=dividend)
+        return dividend // divisor
+
+    def log(self, line):
+        print("log: " + line, flush=True)
+
+    def calculate(self, batch):
+        results = [w.num1 + w.num2 for w in batch]
+        return Report(
+            results=results,
+            countsByOperation={"ADD": len(batch)},
+            comments=set(w.comment for w in batch if w.comment is not None),
+            mean=sum(results) / len(results) if results else None,
+        )
+
+
+transport_name, protocol_name, mode = sys.argv[2], sys.argv[3], sys.argv[4]
+processor = Calculator.Processor(Handler())
+if mode == "mux":
+    multiplexed = TMultiplexedProcessor()
+    multiplexed.registerProcessor("Calculator", processor)
+    processor = multiplexed
+server_socket = TSocket.TServerSocket(host="127.0.0.1", port=0)
+server_socket.listen()
+# TSimpleServer.serve() listens again; the socket is already bound to its free port.
+server_socket.listen = lambda: None
+transports = TTransport.TFramedTransportFactory() if transport_name == "framed" else TTransport.TBufferedTransportFactory()
+protocols = TCompactProtocol.TCompactProtocolFactory() if protocol_name == "compact" else TBinaryProtocol.TBinaryProtocolFactory()
+server = TServer.TSimpleServer(processor, server_socket, transports, protocols)
+print("listening %d" % server_socket.handle.getsockname()[1], flush=True)
+server.serve()

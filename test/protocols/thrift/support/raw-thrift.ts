@@ -1,0 +1,119 @@
+/**
+ * Raw Thrift bytes over a plain socket, for tests that send what no client would.
+ */
+import { connect, type Socket } from "node:net";
+import type { Logger } from "rpcgen/runtime";
+import { BinaryInput } from "../../../../runtime/protocols/thrift/binary-input.js";
+import { BinaryOutput } from "../../../../runtime/protocols/thrift/binary-output.js";
+import { CompactInput } from "../../../../runtime/protocols/thrift/compact-input.js";
+import { CompactOutput } from "../../../../runtime/protocols/thrift/compact-output.js";
+import { ThriftMessageReader } from "../../../../runtime/protocols/thrift/thrift-message-reader.js";
+import type { ThriftOutput } from "../../../../runtime/protocols/thrift/thrift-output.js";
+import { readApplicationException } from "../../../../runtime/protocols/thrift/thrift-messages.js";
+
+export interface Variant {
+  framed: boolean;
+  compact: boolean;
+}
+
+export const allVariants: Variant[] = [
+  { framed: true, compact: false },
+  { framed: true, compact: true },
+  { framed: false, compact: false },
+  { framed: false, compact: true },
+];
+
+export function outputOf(variant: Variant): ThriftOutput {
+  return variant.compact ? new CompactOutput() : new BinaryOutput();
+}
+
+/** Bytes written by `write` into a fresh output of the variant, framed if it is. */
+export function message(variant: Variant, write: (out: ThriftOutput) => void): Buffer {
+  const out = outputOf(variant);
+  const frame = variant.framed ? out.reserveInt32() : -1;
+  write(out);
+  if (variant.framed) out.patchInt32(frame, out.length - 4);
+  return Buffer.from(out.take());
+}
+
+/** What came back on a raw connection: the messages the server sent, and whether it closed. */
+export interface Exchange {
+  replies: Array<{ name: string; type: number; seqid: number; exception?: { type: number; message: string } }>;
+  closedByServer: boolean;
+}
+
+/**
+ * Sends `bytes` and collects replies until `expectReplies` complete messages
+ * arrived, the server closed the connection, or `quietMs` passed with nothing new.
+ * Throws if the server sent bytes that are not Thrift messages of the variant.
+ */
+export function exchange(port: number, variant: Variant, bytes: Buffer, expectReplies = 1, quietMs = 300): Promise<Exchange> {
+  return new Promise((resolve, reject) => {
+    const socket: Socket = connect({ host: "127.0.0.1", port });
+    const reader = new ThriftMessageReader(variant.framed, variant.compact, 1 << 24);
+    const input = variant.compact ? new CompactInput() : new BinaryInput();
+    const result: Exchange = { replies: [], closedByServer: false };
+    let settled = false;
+    let quiet: NodeJS.Timeout | undefined;
+    const finish = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(quiet);
+      socket.destroy();
+      if (error) reject(error);
+      else resolve(result);
+    };
+    const arm = (): void => {
+      clearTimeout(quiet);
+      quiet = setTimeout(() => finish(), quietMs);
+    };
+    socket.on("error", () => {});
+    socket.on("connect", () => {
+      socket.write(bytes);
+      arm();
+    });
+    socket.on("data", (chunk: Buffer) => {
+      reader.push(chunk);
+      try {
+        while (reader.next()) {
+          input.reset(reader.buffer, reader.messageStart, reader.messageEnd);
+          input.messageBegin();
+          const reply: Exchange["replies"][number] = { name: input.name, type: input.messageType, seqid: input.seqid };
+          if (input.messageType === 3) reply.exception = readApplicationException(input);
+          result.replies.push(reply);
+          reader.consume();
+        }
+      } catch (error) {
+        finish(new Error(`the server sent bytes that are not Thrift: ${(error as Error).message}`));
+        return;
+      }
+      if (result.replies.length >= expectReplies) finish();
+      else arm();
+    });
+    socket.on("close", () => {
+      result.closedByServer = !settled;
+      finish();
+    });
+  });
+}
+
+/** A logger that keeps what it is told, to check the reasons of closed connections. */
+export class CapturingLogger implements Logger {
+  readonly entries: Array<{ level: string; fields: Record<string, unknown>; message: string }> = [];
+  readonly debug = (fields: object | string, message?: string): void => this.add("debug", fields, message);
+  readonly info = (fields: object | string, message?: string): void => this.add("info", fields, message);
+  readonly warn = (fields: object | string, message?: string): void => this.add("warn", fields, message);
+  readonly error = (fields: object | string, message?: string): void => this.add("error", fields, message);
+
+  private add(level: string, fields: object | string, message?: string): void {
+    if (typeof fields === "string") this.entries.push({ level, fields: {}, message: fields });
+    else this.entries.push({ level, fields: fields as Record<string, unknown>, message: message ?? "" });
+  }
+
+  /** Reasons of the Thrift connections closed for unreadable input. */
+  closeReasons(): string[] {
+    return this.entries
+      .filter((entry) => entry.message === "closing Thrift connection: unreadable input")
+      .map((entry) => String(entry.fields["reason"]));
+  }
+}

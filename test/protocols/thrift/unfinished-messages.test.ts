@@ -1,0 +1,87 @@
+/**
+ * Thrift messages that declare much and send little cost the server about what
+ * was sent: 300 connections each declaring a 4 MiB frame (framed) or a 4 MiB
+ * binary (unframed) and sending 64 KiB of it, to a server in a process of its
+ * own (the chaos tests' server), which then serves a new client. (That nothing
+ * of the declared size is even reserved is checked on the reader itself, in
+ * message-reader.test.ts: untouched pages would not show in the RSS.)
+ */
+import { once } from "node:events";
+import { connect, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ThriftChannel } from "rpcgen/runtime";
+import { ChaosService } from "../../chaos/support/chaos-service.js";
+import { startChaosServer, type ChaosServer } from "../../chaos/support/chaos-process.js";
+import { MessageType, TType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
+import { message, type Variant } from "./support/raw-thrift.js";
+
+const MiB = 1024 * 1024;
+const connections = 300;
+const declaredBytes = 4 * MiB - 64;
+const sentBytes = 64 * 1024;
+
+let server: ChaosServer;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  server = await startChaosServer();
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await server.stop();
+});
+
+/** A `Chaos:bodySize` call whose binary argument declares `declaredBytes`, cut after `sentBytes` of it. */
+function unfinishedCall(variant: Variant): Buffer {
+  const whole = message(variant, (out) => {
+    out.messageBegin("Chaos:bodySize", MessageType.CALL, 1);
+    out.structBegin();
+    out.fieldBegin(TType.STRING, 1);
+    out.int32BE(declaredBytes);
+  });
+  if (variant.framed) whole.writeInt32BE(whole.length - 4 + declaredBytes, 0);
+  return Buffer.concat([whole, Buffer.alloc(sentBytes, 0x61)]);
+}
+
+async function stall(port: number, bytes: Buffer): Promise<void> {
+  const socket = connect({ host: "127.0.0.1", port });
+  sockets.push(socket);
+  socket.on("error", () => {});
+  await once(socket, "connect");
+  // In pieces, as a slow sender's bytes arrive.
+  for (let at = 0; at < bytes.length; at += 8192) {
+    await new Promise<void>((resolve) => socket.write(bytes.subarray(at, at + 8192), () => resolve()));
+  }
+}
+
+describe("300 connections each declaring 4 MiB and sending 64 KiB", () => {
+  it.each([
+    ["framed", { framed: true, compact: false }],
+    ["unframed", { framed: false, compact: false }],
+  ] as const)(
+    "%s: the server holds about what arrived, and serves a new client",
+    async (_name, variant) => {
+      const rssBefore = server.rssBytes();
+      const bytes = unfinishedCall(variant);
+      await Promise.all(Array.from({ length: connections }, () => stall(server.port, bytes)));
+      // Give the server a moment to read everything that was written.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(server.alive()).toBe(true);
+      const grewBy = server.rssBytes() - rssBefore;
+      // 300 × 64 KiB = 19 MiB arrived; at most twice that is kept, plus the sockets' own buffers.
+      expect(grewBy).toBeLessThan(150 * MiB);
+      const channel = new ThriftChannel({ address: `127.0.0.1:${server.port}`, multiplexed: true });
+      try {
+        expect(await channel.invoke(ChaosService.methods.add!, [1, 2])).toBe(3);
+      } finally {
+        await channel.close();
+      }
+      console.log(
+        `thrift: ${connections} unfinished ${_name} 4 MiB calls, 64 KiB sent each: RSS grew ${Math.round(grewBy / MiB)} MB`,
+      );
+      for (const socket of sockets.splice(0)) socket.destroy();
+    },
+    60_000,
+  );
+});
