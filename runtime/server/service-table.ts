@@ -1,6 +1,8 @@
 import type { CallContext } from "../call.js";
 import type { ServiceDescriptor } from "../descriptor.js";
 import type { MethodTable, RegisteredMethod } from "../dispatch-contract.js";
+import type { MethodOffloader } from "../offload/method-offloader.js";
+import { promisedArguments } from "./argument-check.js";
 
 type HandlerFunction = (...args: unknown[]) => unknown;
 
@@ -13,6 +15,9 @@ export class ServiceTable implements MethodTable {
   private readonly methods = new Map<string, RegisteredMethod>();
   private readonly services = new Map<string, ServiceDescriptor>();
 
+  /** `offloader` decides, once per method at registration, which methods run in worker threads (docs/OFFLOAD.md). */
+  constructor(private readonly offloader?: MethodOffloader) {}
+
   add(service: ServiceDescriptor, handler: object): void {
     if (this.services.has(service.name)) {
       throw new TypeError(`service ${service.name} is already registered`);
@@ -20,6 +25,12 @@ export class ServiceTable implements MethodTable {
     const missing: string[] = [];
     const entries: RegisteredMethod[] = [];
     for (const method of Object.values(service.methods)) {
+      // An offloaded method's handler lives in a module loaded by the worker threads, not in `handler`.
+      const offloaded = this.offloader?.invokerFor(service, method);
+      if (offloaded !== undefined) {
+        entries.push({ service, method, promisedArguments: promisedArguments(method), invoke: offloaded });
+        continue;
+      }
       const fn = (handler as Record<string, unknown>)[method.jsName];
       // A method named like an Object.prototype member (toString, valueOf) must be
       // implemented by the handler itself, not silently served by the inherited one.
@@ -32,6 +43,7 @@ export class ServiceTable implements MethodTable {
       entries.push({
         service,
         method,
+        promisedArguments: promisedArguments(method),
         invoke: (args: readonly unknown[], context: CallContext): Promise<unknown> => {
           try {
             return Promise.resolve(bound.call(handler, ...args, context));
