@@ -1,0 +1,190 @@
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { ServedConnection } from "../../server/served-connection.js";
+import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { Http1Exchange } from "./http1-exchange.js";
+import type { HttpRoutes } from "./http-routes.js";
+import { plainAnswer, splitTarget } from "./respond-plain.js";
+import { declaredLength, readRequestBody } from "./request-body.js";
+
+/**
+ * One HTTP/1.1 connection, parsed by node:http (the http.Server it was handed
+ * to), accounted for like every other connection: a request counts as a call in
+ * flight from the moment its whole body is read until its response is written;
+ * partial requests are not activity, so a slow or stalled sender meets the
+ * handshake and idle sweeps. HTTP/1.1 knows no goaway: a draining connection
+ * answers what it has with `Connection: close`, then closes.
+ */
+export class Http1Connection implements ServedConnection {
+  readonly protocol = "http";
+  readonly openedAt = Date.now();
+  lastActivityAt = this.openedAt;
+  handshakeDone = false;
+  private calls = 0;
+  private draining = false;
+  private paused = false;
+  /** Unsent reply bytes this connection last counted in the server's reply budget. */
+  private reportedReplyBytes = 0;
+  private waitingForDrain = false;
+  /** A request read while the server was over its reply budget, started once this client reads. */
+  private held: (() => void) | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly peer: string,
+    private readonly env: ConnectionEnvironment,
+    private readonly routes: HttpRoutes,
+  ) {
+    socket.once("close", () => {
+      this.held = undefined;
+      this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
+    });
+  }
+
+  get inFlight(): number {
+    return this.calls;
+  }
+
+  /** A request whose headers node:http has parsed. */
+  onRequest(request: IncomingMessage, response: ServerResponse): void {
+    const { path, query } = splitTarget(request.url ?? "/");
+    const method = request.method ?? "GET";
+    const hasBody = request.headers["content-length"] !== undefined ? request.headers["content-length"] !== "0" : request.headers["transfer-encoding"] !== undefined;
+    if (this.draining) return this.answer(response, 503, "server is shutting down", true);
+    const handler = this.routes.find(method, path);
+    if (handler === undefined) {
+      const allowed = this.routes.allowed(path);
+      // An unread body would have to be read to reach the next request: close instead.
+      if (allowed.length === 0) return this.answer(response, 404, "not found", hasBody);
+      return this.answer(response, 405, "method not allowed", hasBody, { allow: allowed.join(", ") });
+    }
+    const limits = this.env.limits;
+    readRequestBody(request, declaredLength(request.headers["content-length"]), limits.frameLimits.maxFrameBytes, this.env.inputBudget, (failure, body) => {
+      if (failure === "aborted") return;
+      if (failure === "too-large") return this.answer(response, 413, `request body over the limit of ${limits.frameLimits.maxFrameBytes} bytes`, true);
+      if (failure === "over-budget") {
+        this.env.logger.warn({ peer: this.peer }, "closing HTTP connection: the server's budget for unfinished requests is spent");
+        this.socket.destroy();
+        return;
+      }
+      const start = (): void => {
+        this.callStarted();
+        response.once("close", this.callFinished);
+        const exchange = new Http1Exchange(request, response, path, query, body, this.peer, this.env, () => this.draining, this.accountReplies);
+        try {
+          handler(exchange);
+        } catch (error) {
+          this.env.logger.error({ peer: this.peer, path: path.slice(0, 200), err: error }, "HTTP handler failed");
+          exchange.respond(500, {}, "internal error\n");
+        }
+      };
+      // The server is over its reply budget and this client is not reading its replies: it waits.
+      if (this.repliesStuck()) {
+        this.held = start;
+        this.socket.pause();
+      } else {
+        start();
+      }
+    });
+  }
+
+  goaway(): void {
+    if (this.draining) return;
+    this.draining = true;
+    if (this.calls === 0) {
+      this.env.drained(this);
+      this.end();
+    }
+  }
+
+  end(): void {
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  /** Refuses the connection in HTTP's words (at the connection limit, or shutting down): one 503, then close. */
+  refuse(reason: string): void {
+    this.draining = true;
+    const { headers, body } = plainAnswer(503, reason, { connection: "close" });
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${String(value)}\r\n`);
+    this.socket.end(`HTTP/1.1 503 Service Unavailable\r\n${lines.join("")}\r\n${body}`);
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  private answer(response: ServerResponse, status: number, text: string, close: boolean, extra = {}): void {
+    const { headers, body } = plainAnswer(status, text, extra);
+    if (close || this.draining) response.shouldKeepAlive = false;
+    response.writeHead(status, headers);
+    response.end(body);
+  }
+
+  private callStarted(): void {
+    this.calls++;
+    this.handshakeDone = true;
+    this.lastActivityAt = Date.now();
+    // Pipelined requests beyond the limit wait in the socket: TCP pushes back on the client.
+    if (this.calls >= this.env.limits.maxInFlightPerConnection && !this.paused) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  /**
+   * Counts the reply bytes the kernel did not take against the server's reply
+   * budget (after each response, and before each call starts), until they drain.
+   */
+  private readonly accountReplies = (): void => {
+    const unsent = this.socket.writableLength;
+    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, unsent > socketHighWaterBytes ? unsent : 0);
+    if (this.reportedReplyBytes === 0 || this.waitingForDrain) return;
+    this.waitingForDrain = true;
+    this.socket.once("drain", () => {
+      this.waitingForDrain = false;
+      this.accountReplies();
+      const held = this.held;
+      if (held === undefined || this.repliesStuck()) return;
+      this.held = undefined;
+      if (!this.paused) this.socket.resume();
+      held();
+    });
+  };
+
+  /** True when this connection's replies are stuck while the whole server is over its reply budget. */
+  private repliesStuck(): boolean {
+    this.accountReplies();
+    return this.reportedReplyBytes > 0 && this.env.replyBudget.exceeded;
+  }
+
+  private readonly callFinished = (): void => {
+    this.calls--;
+    this.lastActivityAt = Date.now();
+    if (this.paused && this.calls < this.env.limits.maxInFlightPerConnection) {
+      this.paused = false;
+      this.socket.resume();
+    }
+    if (this.draining && this.calls === 0) {
+      this.env.drained(this);
+      this.end();
+    }
+  };
+}
+
+/** Above this many unsent bytes a connection's replies count against the server's reply budget. */
+const socketHighWaterBytes = 16 * 1024;
+
+const connections = new WeakMap<Socket, Http1Connection>();
+
+/** Hands `socket` to node:http's parser; its requests reach `connection`. */
+export function attachHttp1(server: HttpServer, socket: Socket, connection: Http1Connection): void {
+  connections.set(socket, connection);
+  server.emit("connection", socket);
+}
+
+/** The request listener of a server's http.Server: each request goes to its connection. */
+export function routeHttp1Request(request: IncomingMessage, response: ServerResponse): void {
+  connections.get(request.socket)?.onRequest(request, response);
+}

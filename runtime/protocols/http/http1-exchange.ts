@@ -1,0 +1,53 @@
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import type { HttpExchange } from "./http-exchange.js";
+
+/** An HTTP/1.1 request (node:http's request and response) as an HttpExchange. */
+export class Http1Exchange implements HttpExchange {
+  readonly method: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly httpVersion = "1.1";
+  private answered = false;
+  private aborted = false;
+
+  constructor(
+    request: IncomingMessage,
+    private readonly response: ServerResponse,
+    readonly path: string,
+    readonly query: string,
+    readonly body: Buffer,
+    readonly peer: string,
+    readonly env: ConnectionEnvironment,
+    /** Set when the connection is draining: the answer says so, and the socket closes after it. */
+    private readonly closeAfter: () => boolean,
+    /** Called once the response is written to the socket (the connection counts what is left unsent). */
+    private readonly responded: () => void,
+  ) {
+    this.method = request.method ?? "GET";
+    this.headers = request.headers;
+    response.once("close", () => {
+      if (!this.answered) this.aborted = true;
+    });
+  }
+
+  get finished(): boolean {
+    return this.answered || this.aborted || this.response.destroyed;
+  }
+
+  onAbort(listener: () => void): void {
+    this.response.once("close", () => {
+      if (!this.answered) listener();
+    });
+  }
+
+  respond(status: number, headers: OutgoingHttpHeaders, body: Buffer | string): void {
+    if (this.finished) return;
+    this.answered = true;
+    const response = this.response;
+    if (this.closeAfter()) response.shouldKeepAlive = false;
+    // A known length instead of chunked encoding: one write, and the client knows where the body ends.
+    response.writeHead(status, { "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.length, ...headers });
+    response.end(body);
+    this.responded();
+  }
+}
