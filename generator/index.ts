@@ -3,5 +3,4 @@
  * `loadProgram` in rpcgen/idl) into TypeScript and .proto files.
  */
 export { generate, GenerateError, TemplateError, type GenerateOptions, type GeneratedFile } from "./generate.js";
-export { GeneratorCodes } from "./generate-error.js";
 export { protoNumber } from "./proto-number.js";

@@ -6,6 +6,7 @@
  * (`__proto__`, `constructor`); each has a rule here, and templates never
  * improvise names.
  */
+import { stringLiteral } from "./layout/literals.js";
 
 /** Words that can never name a binding in an ES module or a TypeScript declaration. */
 const reservedWords = new Set([
@@ -105,15 +106,15 @@ export function methodPropertyCandidate(name: string): string {
 /** `key` as an object-literal key or type member name: bare when possible, quoted otherwise. */
 export function propertyKey(key: string): string {
   if (key === "__proto__") return '["__proto__"]';
-  return isIdentifierName(key) ? key : JSON.stringify(key);
+  return isIdentifierName(key) ? key : stringLiteral(key);
 }
 
 /** `target.key`, or `target["key"]` when `key` is not an identifier or is `__proto__`. */
 export function propertyAccess(target: string, key: string): string {
-  return isIdentifierName(key) && key !== "__proto__" ? `${target}.${key}` : `${target}[${JSON.stringify(key)}]`;
+  return isIdentifierName(key) && key !== "__proto__" ? `${target}.${key}` : `${target}[${stringLiteral(key)}]`;
 }
 
 /** `name` as a TypeScript enum member name: bare when an identifier, quoted otherwise. */
 export function enumMemberKey(name: string): string {
-  return isIdentifierName(name) && name !== "__proto__" ? name : JSON.stringify(name);
+  return isIdentifierName(name) && name !== "__proto__" ? name : stringLiteral(name);
 }

@@ -38,7 +38,11 @@ export function defaultTemplatesDir(): string {
 export class TemplateSet {
   private readonly mains = new Map<MainTemplate, HandlebarsTemplateDelegate>();
 
-  private constructor(sources: ReadonlyMap<string, { text: string; file: string }>) {
+  private constructor(
+    sources: ReadonlyMap<string, { text: string; file: string }>,
+    /** Whether any template comes from an override directory (then nothing is known about its layout). */
+    readonly overridden: boolean,
+  ) {
     const handlebars = Handlebars.create();
     for (const [name, source] of sources) {
       const compiled = compile(handlebars, source.text, source.file);
@@ -50,9 +54,24 @@ export class TemplateSet {
     }
   }
 
+  /** rpcgen's own templates, read and compiled once per process (tests and `--watch` generate many times). */
+  private static builtIn: Promise<TemplateSet> | undefined;
+
   /** Loads the default templates, then the overrides from `overrideDir` (if given). */
   static async load(overrideDir?: string): Promise<TemplateSet> {
+    if (overrideDir === undefined) {
+      TemplateSet.builtIn ??= TemplateSet.read(undefined).catch((error: unknown) => {
+        TemplateSet.builtIn = undefined;
+        throw error;
+      });
+      return TemplateSet.builtIn;
+    }
+    return TemplateSet.read(overrideDir);
+  }
+
+  private static async read(overrideDir: string | undefined): Promise<TemplateSet> {
     const sources = new Map<string, { text: string; file: string }>();
+    let overridden = false;
     for (const dir of overrideDir === undefined ? [defaultTemplatesDir()] : [defaultTemplatesDir(), overrideDir]) {
       let entries: string[];
       try {
@@ -63,9 +82,10 @@ export class TemplateSet {
       for (const entry of entries) {
         const file = path.join(dir, entry);
         sources.set(entry.slice(0, -".hbs".length), { text: await readFile(file, "utf8"), file });
+        overridden ||= dir === overrideDir;
       }
     }
-    return new TemplateSet(sources);
+    return new TemplateSet(sources, overridden);
   }
 
   render(name: MainTemplate, model: object): string {

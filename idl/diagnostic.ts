@@ -1,4 +1,5 @@
 import type { SourceRange } from "./ast.js";
+import type { DiagnosticCode } from "./diagnostic-codes.js";
 
 export type Severity = "error" | "warning";
 
@@ -10,7 +11,7 @@ export type Severity = "error" | "warning";
 export interface Diagnostic {
   severity: Severity;
   /** Stable code such as `E_UNKNOWN_TYPE`; documented in docs/DIAGNOSTICS.md. */
-  code: string;
+  code: DiagnosticCode;
   message: string;
   range: SourceRange;
 }

@@ -18,5 +18,4 @@ export {
   type SourceLookup,
 } from "./format-diagnostic.js";
 export { resolveTrueType, type TrueType } from "./check/type-resolution.js";
-export { CHECKER_DIAGNOSTIC_CODES } from "./check/codes.js";
-export { PARSER_DIAGNOSTIC_CODES } from "./parser/diagnostic-codes.js";
+export { DIAGNOSTIC_CODES, type DiagnosticCode } from "./diagnostic-codes.js";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Diagnostic } from "./diagnostic.js";
+import type { I64Repr } from "./check/annotation-values.js";
 import { checkProgram } from "./check/check-program.js";
 import { DiagnosticSink } from "./check/diagnostic-sink.js";
 import { loadFiles } from "./check/include-resolver.js";
@@ -13,6 +14,11 @@ export interface LoadProgramOptions {
    * must throw an error with `code: "ENOENT"` so the next directory is tried.
    */
   readFile?: (absPath: string) => string;
+  /**
+   * How generated code represents an i64 that has no `ts.type` (the CLI's
+   * `--i64`, default "bigint"): with "number", i64 constants must fit exactly.
+   */
+  i64?: I64Repr;
 }
 
 export interface LoadProgramResult {
@@ -36,7 +42,7 @@ export function loadProgram(paths: string[], options: LoadProgramOptions = {}): 
     },
     sink,
   );
-  const program = checkProgram(roots, files, sink);
+  const program = checkProgram(roots, files, sink, options.i64);
   return { program, diagnostics: sortDiagnostics(sink.diagnostics) };
 }
 

@@ -1,4 +1,4 @@
-import { EOF } from "chevrotain";
+import { EOF } from "./parser/chevrotain.js";
 import type { ThriftDocument } from "./ast.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { BuildContext } from "./parser/build-context.js";

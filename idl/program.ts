@@ -20,6 +20,12 @@ export interface ProgramFile {
   readonly document: ThriftDocument;
   /** Included files by the scope name used to refer to them (`shared` in `shared.Type`). */
   readonly includes: ReadonlyMap<string, ProgramFile>;
+  /**
+   * The `-I` directory (absolute) the file was found through when it was
+   * first included: directly, or next to a file found through it. Undefined
+   * for files named on the command line and the files they reach without `-I`.
+   */
+  readonly includeDir: string | undefined;
 }
 
 /** A definition together with the file that declares it. */

@@ -5,7 +5,10 @@
  * governance policy needs to know about a service is in these objects, which
  * the generator writes out as TypeScript constants next to the typed stubs.
  * Typedefs are already resolved away; a descriptor names concrete types only.
+ * Generated code builds them with the functions of define-descriptors.ts,
+ * which fill in what it leaves out.
  */
+export * from "./define-descriptors.js";
 
 /** How an i64 is represented in JavaScript (`--i64` on the CLI, `ts.type` per field). */
 export type I64Representation = "bigint" | "number" | "string";

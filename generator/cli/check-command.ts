@@ -23,7 +23,7 @@ export interface CheckOutcome {
 export function runCheck(options: CliOptions, io: CliIo): CheckOutcome {
   const roots = options.files.map((file) => path.resolve(io.cwd, file));
   const includeDirs = options.includeDirs.map((dir) => path.resolve(io.cwd, dir));
-  const { program, diagnostics } = loadProgram(roots, { includeDirs });
+  const { program, diagnostics } = loadProgram(roots, { includeDirs, i64: options.i64 });
   reportDiagnostics(diagnostics, program, options.json, io);
   const rootSet = new Set(roots);
   const unreadableRoot = diagnostics.some((d) => d.code === "E_READ_FILE" && rootSet.has(d.range.file));

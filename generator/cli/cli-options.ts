@@ -13,6 +13,8 @@ export interface CliOptions {
   readonly watch: boolean;
   readonly templates: string | undefined;
   readonly skeleton: boolean;
+  readonly skeletonOut: string | undefined;
+  readonly erasable: boolean;
   readonly verify: boolean;
   readonly i64: I64Mode;
 }
@@ -25,6 +27,8 @@ interface RawOptions {
   watch?: boolean;
   templates?: string;
   skeleton?: boolean;
+  skeletonOut?: string;
+  erasable?: boolean;
   verify?: boolean;
   i64: I64Mode;
 }
@@ -47,7 +51,12 @@ export function buildCommand(version: string): Command {
     .option("-o, --out <dir>", "directory to write the generated files to")
     .option("--watch", "regenerate whenever an IDL file changes")
     .option("--templates <dir>", "use the templates in <dir> instead of the built-in ones")
-    .option("--skeleton", "also write a starting implementation of each service handler")
+    .option("--skeleton", "also write a starting implementation of each service handler (never overwritten)")
+    .option(
+      "--skeleton-out <dir>",
+      "where --skeleton writes (default: beside the output directory, i.e. its parent, when -o names a directory inside the working directory; else the output directory)",
+    )
+    .option("--erasable", "only TypeScript that type stripping can erase: enums as const objects, imports ending in .ts")
     .option("--verify", "check that the generated files on disk are up to date instead of writing them")
     .addOption(
       new Option("--i64 <type>", "TypeScript type for i64 values")
@@ -73,6 +82,8 @@ export function optionsOf(command: Command): CliOptions {
     watch: raw.watch === true,
     templates: raw.templates,
     skeleton: raw.skeleton === true,
+    skeletonOut: raw.skeletonOut,
+    erasable: raw.erasable === true,
     verify: raw.verify === true,
     i64: raw.i64,
   };

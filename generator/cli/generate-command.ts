@@ -22,6 +22,10 @@ export interface GenerateCommandOptions {
   readonly watch: boolean;
   readonly templatesDir: string | undefined;
   readonly skeleton: boolean;
+  /** Where skeletons go; by default beside the output directory (see skeletonDirOf). */
+  readonly skeletonOut?: string | undefined;
+  /** Erasable syntax only (GenerateOptions.erasable). */
+  readonly erasable?: boolean;
   readonly verify: boolean;
   readonly i64: I64Representation;
   /** Ends `--watch` (tests); without it, watching ends on SIGINT. */
@@ -48,7 +52,7 @@ export async function runGenerateCommand(
 function load(options: GenerateCommandOptions, io: CliIo): { program: Program; diagnostics: Diagnostic[] } {
   const roots = options.files.map((file) => path.resolve(io.cwd, file));
   const includeDirs = options.includeDirs.map((dir) => path.resolve(io.cwd, dir));
-  const loaded = loadProgram(roots, { includeDirs });
+  const loaded = loadProgram(roots, { includeDirs, i64: options.i64 });
   printDiagnostics(loaded.diagnostics, loaded.program, options, io);
   return loaded;
 }
@@ -65,11 +69,15 @@ async function generateOnce(
 ): Promise<number> {
   if (diagnostics.some((d) => d.severity === "error")) return EXIT_IDL_ERRORS;
   const outDir = path.resolve(io.cwd, options.outDir ?? new OutputPaths(program).baseDir);
+  const skeletonDir = skeletonDirOf(options, outDir, io.cwd);
   let files: GeneratedFile[];
   try {
     files = await generate(program, {
       i64: options.i64,
+      erasable: options.erasable === true,
       skeleton: options.skeleton,
+      skeletonDir: path.relative(outDir, skeletonDir).split(path.sep).join("/") || ".",
+      outDir,
       ...(options.templatesDir === undefined ? {} : { templatesDir: path.resolve(io.cwd, options.templatesDir) }),
     });
   } catch (error) {
@@ -98,6 +106,20 @@ async function generateOnce(
   return EXIT_OK;
 }
 
+/**
+ * Where the skeletons go. They are the user's code, so not into the folder of
+ * generated files: `--skeleton-out` if given, else the parent of the `-o`
+ * directory when that lies inside the working directory (`-o src/gen` gives
+ * `src/`), else the output directory itself (without `-o` that is the IDL's
+ * own directory, already the user's).
+ */
+function skeletonDirOf(options: GenerateCommandOptions, outDir: string, cwd: string): string {
+  if (options.skeletonOut !== undefined) return path.resolve(cwd, options.skeletonOut);
+  const inside = path.relative(cwd, outDir);
+  const strictlyInside = inside !== "" && !inside.startsWith("..") && !path.isAbsolute(inside);
+  return options.outDir !== undefined && strictlyInside ? path.dirname(outDir) : outDir;
+}
+
 /** Regenerates on every change of an input file until the signal (or SIGINT) ends the watch. */
 async function watchLoop(options: GenerateCommandOptions, io: CliIo, program: Program): Promise<number> {
   const interrupt = options.signal === undefined ? sigint() : undefined;
@@ -111,7 +133,6 @@ async function watchLoop(options: GenerateCommandOptions, io: CliIo, program: Pr
 }
 
 async function watchUntil(stop: AbortSignal, options: GenerateCommandOptions, io: CliIo, program: Program): Promise<void> {
-  io.stderr("rpcgen: watching for changes (Ctrl-C to stop)\n");
   let running = Promise.resolve();
   const watcher = new InputWatcher((changed) => {
     running = running.then(async () => {
@@ -127,6 +148,8 @@ async function watchUntil(stop: AbortSignal, options: GenerateCommandOptions, io
     });
   });
   watcher.update([...inputsOf(options, io), ...program.files.keys()]);
+  // Said once the files are watched: a change made after this line is seen.
+  io.stderr("rpcgen: watching for changes (Ctrl-C to stop)\n");
   await new Promise<void>((resolve) => stop.addEventListener("abort", () => resolve(), { once: true }));
   watcher.close();
   await running;

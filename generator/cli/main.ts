@@ -1,7 +1,6 @@
 import { CommanderError } from "commander";
 import { runCheck } from "./check-command.js";
 import { type CliIo, processIo } from "./cli-io.js";
-import { runGenerateCommand } from "./generate-command.js";
 import { buildCommand, type CliOptions, optionsOf } from "./cli-options.js";
 import { EXIT_IDL_ERRORS, EXIT_INTERNAL_ERROR, EXIT_OK, EXIT_USAGE } from "./exit-codes.js";
 import { packageVersion } from "./package-version.js";
@@ -13,6 +12,10 @@ import { packageVersion } from "./package-version.js";
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {
+    // Subcommands that talk to a running server (docs/OBSERVABILITY.md); everything else names IDL files.
+    // Commands are loaded when used: `--check` needs neither the generator (prettier, handlebars) nor the runtime.
+    if (argv[0] === "list") return await (await import("./list-command.js")).runListCommand(argv.slice(1), io);
+    if (argv[0] === "call") return await (await import("./call-command.js")).runCallCommand(argv.slice(1), io);
     const options = parseCommandLine(argv, io);
     if (typeof options === "number") return options;
     const checked = runCheck(options, io);
@@ -21,6 +24,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       options.watch && !options.check && !options.verify && checked.exitCode === EXIT_IDL_ERRORS;
     if (checked.exitCode !== undefined && !keepWatching) return checked.exitCode;
     if (options.check) return EXIT_OK;
+    const { runGenerateCommand } = await import("./generate-command.js");
     return await runGenerateCommand(
       {
         files: options.files,
@@ -30,6 +34,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         watch: options.watch,
         templatesDir: options.templates,
         skeleton: options.skeleton,
+        skeletonOut: options.skeletonOut,
+        erasable: options.erasable,
         verify: options.verify,
         i64: options.i64,
       },

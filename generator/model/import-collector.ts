@@ -1,51 +1,51 @@
 import type { ProgramFile } from "../../idl/program.js";
+import { fragment } from "../layout/code-docs.js";
+import { type Doc, group, ifBreak, indent, join, line } from "../layout/doc.js";
+import { stringLiteral } from "../layout/literals.js";
 import type { NameScope } from "../name-scope.js";
-import type { OutputPaths } from "../output-paths.js";
 import { bindingCandidate } from "../safe-identifier.js";
 
 /** The module generated code imports the runtime from. */
 export const runtimeModule = "rpcgen/runtime";
 
-/** One `import * as alias from "./y.js"` line. */
-export interface NamespaceImport {
+interface NamespaceEntry {
   readonly alias: string;
   readonly specifier: string;
+  /** Whether anything refers to it: only those are imported (noUnusedLocals). */
+  used: boolean;
 }
 
-/** Named imports of one module, rendered as `Name` or `Name as Alias`, sorted. */
-export interface NamedImports {
-  readonly specifier: string;
-  readonly types: string[];
-  readonly values: string[];
-}
+/** Where one generated module sits: the specifier by which it imports another file's module. */
+export type SpecifierOf = (other: ProgramFile) => string;
 
 /**
  * Every import of one generated file, and the local name each imported thing
  * has. Names are allocated in the module's scope, so an IDL type called
  * `DeclaredException` makes the runtime's class come in as `DeclaredException_`.
+ * Only what the file uses is imported.
  */
 export class ImportCollector {
-  private readonly namespaces = new Map<ProgramFile, NamespaceImport>();
+  private readonly namespaces = new Map<ProgramFile, NamespaceEntry>();
   private readonly runtimeTypes = new Map<string, string>();
   private readonly runtimeValues = new Map<string, string>();
+  private readonly namedValues: { name: string; specifier: string }[] = [];
 
   /**
-   * `asOutsider` builds the imports of a module that sits next to `file`'s
-   * generated module but is not it (the `--skeleton` starter): then `file`'s own
-   * exports are imported through a namespace too.
+   * `asOutsider` builds the imports of a module that is not `file`'s generated
+   * module (the `--skeleton` starter): then `file`'s own exports are imported
+   * through a namespace too, and namespaces are imported as types only.
    */
   constructor(
     private readonly file: ProgramFile,
     private readonly scope: NameScope,
-    private readonly paths: OutputPaths,
+    private readonly specifierOf: SpecifierOf,
     private readonly asOutsider = false,
   ) {
     if (asOutsider) {
-      // A hand-edited starter imports only what it uses.
       this.addNamespace(file, file.scope);
       return;
     }
-    // Includes first, in the order written, so aliases mirror the IDL's own scope names.
+    // Aliases for the includes first, in the order written, so they mirror the IDL's own scope names.
     for (const [scopeName, included] of file.includes) this.addNamespace(included, scopeName);
   }
 
@@ -65,9 +65,18 @@ export class ImportCollector {
     return this.claim(this.runtimeValues, name);
   }
 
+  /** The local name of `name`, a value exported by the module at `specifier` (imported by name). */
+  namedValue(name: string, specifier: string): string {
+    const local = this.scope.claim(name);
+    this.namedValues.push({ name: local === name ? name : `${name} as ${local}`, specifier });
+    return local;
+  }
+
   /** The namespace alias through which this file refers to `other`'s exports; imports it if needed. */
   namespaceOf(other: ProgramFile): string {
-    return (this.namespaces.get(other) ?? this.addNamespace(other, other.scope)).alias;
+    const entry = this.namespaces.get(other) ?? this.addNamespace(other, other.scope);
+    entry.used = true;
+    return entry.alias;
   }
 
   /** `name` exported by `owner`, as this file refers to it. */
@@ -75,20 +84,27 @@ export class ImportCollector {
     return owner === this.file && !this.asOutsider ? name : `${this.namespaceOf(owner)}.${name}`;
   }
 
-  namespaceImports(): NamespaceImport[] {
-    return [...this.namespaces.values()];
+  /**
+   * The import statements, laid out as prettier would: runtime types, runtime
+   * values, then the namespaces (includes first, in the order written) and
+   * named imports of other modules.
+   */
+  statements(): string[] {
+    const statements: string[] = [];
+    const types = render(this.runtimeTypes);
+    const values = render(this.runtimeValues);
+    if (types.length > 0) statements.push(namedImport("import type ", types, runtimeModule));
+    if (values.length > 0) statements.push(namedImport("import ", values, runtimeModule));
+    const keyword = this.asOutsider ? "import type * as" : "import * as";
+    for (const entry of this.namespaces.values()) {
+      if (entry.used) statements.push(`${keyword} ${entry.alias} from ${stringLiteral(entry.specifier)};`);
+    }
+    for (const { name, specifier } of this.namedValues) statements.push(namedImport("import ", [name], specifier));
+    return statements;
   }
 
-  runtimeImports(): NamedImports {
-    return {
-      specifier: runtimeModule,
-      types: render(this.runtimeTypes),
-      values: render(this.runtimeValues),
-    };
-  }
-
-  private addNamespace(other: ProgramFile, scopeName: string): NamespaceImport {
-    const entry = { alias: this.scope.claim(bindingCandidate(scopeName)), specifier: this.paths.moduleSpecifier(this.file, other) };
+  private addNamespace(other: ProgramFile, scopeName: string): NamespaceEntry {
+    const entry = { alias: this.scope.claim(bindingCandidate(scopeName)), specifier: this.specifierOf(other), used: false };
     this.namespaces.set(other, entry);
     return entry;
   }
@@ -101,6 +117,14 @@ export class ImportCollector {
     }
     return local;
   }
+}
+
+/** `import { A, B } from "m";`, broken one name per line when too long (a single name never breaks). */
+function namedImport(keyword: string, names: readonly string[], specifier: string): string {
+  const from = ` from ${stringLiteral(specifier)};`;
+  if (names.length === 1) return `${keyword}{ ${names[0]} }${from}`;
+  const list: Doc = group(["{", indent([line, join([",", line], names)]), ifBreak(","), line, "}"]);
+  return fragment([keyword, list, from], 0);
 }
 
 function render(names: Map<string, string>): string[] {

@@ -1,7 +1,9 @@
 import type { Annotation, Enum, Struct, TypeRef, Typedef } from "../../idl/ast.js";
 import type { Program, ProgramFile } from "../../idl/program.js";
 import type { I64Representation, ScalarKind } from "../../runtime/descriptor.js";
-import { GeneratorCodes, type GeneratorDiagnostics } from "../generate-error.js";
+import { badValueMessage, readTsType, tsTypeAnnotations } from "../../idl/check/annotation-values.js";
+import { E_GEN_TS_TYPE, E_UNKNOWN_TYPE } from "../../idl/diagnostic-codes.js";
+import type { GeneratorDiagnostics } from "../generate-error.js";
 
 /** Where a type was reached through a typedef whose own meaning it keeps, so TS can print the alias. */
 export interface TypedefAlias {
@@ -23,7 +25,6 @@ export type ResolvedType = (
   | { readonly kind: "struct"; readonly file: ProgramFile; readonly definition: Struct }
 ) & { readonly alias?: TypedefAlias };
 
-const representations: readonly string[] = ["bigint", "number", "string"];
 const maxTypedefDepth = 64;
 
 /**
@@ -41,24 +42,34 @@ export class TypeResolver {
   /** The `ts.type` annotation among `annotations`, if any; a bad value is reported. */
   reprAnnotation(annotations: readonly Annotation[]): I64Representation | undefined {
     let found: I64Representation | undefined;
-    for (const annotation of annotations) {
-      if (annotation.key !== "ts.type") continue;
-      const value = annotation.value ?? "";
-      if (representations.includes(value)) {
-        found = value as I64Representation;
-      } else {
-        this.diagnostics.error(
-          GeneratorCodes.badTsType,
-          `ts.type must be "bigint", "number" or "string", not ${JSON.stringify(value)}`,
-          annotation.range,
-        );
-      }
+    for (const annotation of tsTypeAnnotations(annotations)) {
+      const reading = readTsType(annotation);
+      if (reading.ok) found = reading.value;
+      // The checker reported this already; a program loaded without checking gets it here.
+      else this.diagnostics.error(E_GEN_TS_TYPE, badValueMessage(annotation, reading.expected), annotation.range);
     }
     return found;
   }
 
+  /** Resolutions by written type and inherited representation: the models of a file ask for each many times. */
+  private readonly cache = new WeakMap<TypeRef, Map<I64Representation, ResolvedType>>();
+
   /** Resolves `ref` as written in `file`; `repr` is the i64 representation inherited from the field. */
   resolve(file: ProgramFile, ref: TypeRef, repr: I64Representation = this.defaultRepr, depth = 0): ResolvedType {
+    let byRepr = this.cache.get(ref);
+    if (byRepr === undefined) {
+      byRepr = new Map();
+      this.cache.set(ref, byRepr);
+    }
+    let resolved = byRepr.get(repr);
+    if (resolved === undefined) {
+      resolved = this.resolveUncached(file, ref, repr, depth);
+      byRepr.set(repr, resolved);
+    }
+    return resolved;
+  }
+
+  private resolveUncached(file: ProgramFile, ref: TypeRef, repr: I64Representation, depth: number): ResolvedType {
     const own = this.reprAnnotation(ref.annotations) ?? repr;
     switch (ref.kind) {
       case "base":
@@ -77,7 +88,7 @@ export class TypeResolver {
   private resolveNamed(file: ProgramFile, ref: TypeRef & { kind: "named" }, repr: I64Representation, depth: number): ResolvedType {
     const resolved = this.program.resolveType(file, ref.name);
     if (resolved === undefined || depth > maxTypedefDepth) {
-      this.diagnostics.error(GeneratorCodes.unresolved, `unknown type ${ref.name}`, ref.range);
+      this.diagnostics.error(E_UNKNOWN_TYPE, `unknown type "${ref.name}"`, ref.range);
       return { kind: "scalar", name: "string" };
     }
     const definition = resolved.definition;

@@ -1,39 +1,39 @@
 import type { Annotation, FunctionDef, Service } from "../../idl/ast.js";
 import type { ProgramFile } from "../../idl/program.js";
 import type { MethodHints } from "../../runtime/descriptor.js";
+import { arrayDoc, arrayOfObjects, type Entry, fragment, objectDoc, parenthesizedList, typeArguments } from "../layout/code-docs.js";
+import type { Doc } from "../layout/doc.js";
+import { stringLiteral } from "../layout/literals.js";
 import { NameScope } from "../name-scope.js";
-import { protoNumber } from "../proto-number.js";
 import { bindingCandidate, fieldPropertyCandidate, propertyKey } from "../safe-identifier.js";
 import { type DocLines, DocBuilder, inlineDoc } from "./doc-lines.js";
 import type { FileContext } from "./file-context.js";
 import { methodProperty } from "./field-properties.js";
 import { FileNames } from "./file-names.js";
 import { methodHints } from "./method-hints.js";
-import { fieldDescriptor, qualifiedName } from "./struct-model.js";
-import type {
-  ClientMethodModel,
-  HandlerMethodModel,
-  KeyValue,
-  MethodDescriptorModel,
-  ParamModel,
-  ServiceModel,
-  StructDescriptorModel,
-} from "./template-model.js";
-import { descriptorExpression, tsType } from "./type-expressions.js";
+import { fieldInit, qualifiedName } from "./struct-model.js";
+import type { ClientMethodModel, HandlerMethodModel, ServiceModel } from "./template-model.js";
+import { descriptorDoc, tsType } from "./type-expressions.js";
 
-/** Names Object.prototype defines; see MethodDescriptorModel.satisfies. */
+/** Names Object.prototype defines: an entry with such a key needs `satisfies` (see methodEntry). */
 const objectMembers = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** A service with the file that declares it. */
-interface ServiceInFile {
+export interface ServiceInFile {
   readonly file: ProgramFile;
   readonly service: Service;
 }
 
 /** A method callable through a service, with where it was declared. */
-interface CallableMethod {
+export interface CallableMethod {
   readonly owner: ServiceInFile;
   readonly method: FunctionDef;
+}
+
+/** A parameter of a generated method. */
+export interface Param {
+  readonly name: string;
+  readonly tsType: string;
 }
 
 /** The ancestors of `service`, nearest first (cycles, rejected by the checker, are cut). */
@@ -64,71 +64,41 @@ export function callableMethods(ctx: FileContext, service: Service): CallableMet
   return [...byName.values()];
 }
 
-function annotationEntries(annotations: readonly Annotation[]): KeyValue[] {
-  const record = new Map<string, string>();
-  for (const a of annotations) record.set(a.key, a.value ?? "");
-  return [...record].map(([key, value]) => ({ key: propertyKey(key), value: JSON.stringify(value) }));
-}
-
-function hintEntries(hints: MethodHints): KeyValue[] {
-  const entries: KeyValue[] = [];
-  if (hints.timeoutMs !== undefined) entries.push({ key: "timeoutMs", value: String(hints.timeoutMs) });
-  if (hints.idempotent !== undefined) entries.push({ key: "idempotent", value: String(hints.idempotent) });
-  if (hints.retries !== undefined) entries.push({ key: "retries", value: String(hints.retries) });
-  if (hints.policy !== undefined) entries.push({ key: "policy", value: JSON.stringify(hints.policy) });
-  if (hints.routeKey !== undefined) entries.push({ key: "routeKey", value: JSON.stringify(hints.routeKey) });
-  return entries;
-}
-
 /** Builds the descriptor, client, handler and register function of one service. */
 export function serviceModel(ctx: FileContext, service: Service): ServiceModel {
   const names = FileNames.of(ctx.file).service(service.name.name);
-  const self = { file: ctx.file, service };
-  const chain = ancestors(ctx, self);
+  const chain = ancestors(ctx, { file: ctx.file, service });
   const parent = chain[0];
-  const parentDescriptor =
-    parent === undefined ? undefined : ctx.imports.qualify(parent.file, FileNames.of(parent.file).service(parent.service.name.name).descriptor);
-  const serviceLevels = [service.annotations, ...chain.map((s) => s.service.annotations)];
-  const methods = callableMethods(ctx, service);
-  const serviceName = service.name.name;
-
-  const descriptorMethods = methods.map(({ owner, method }): MethodDescriptorModel => {
-    const inherited = owner.service !== service;
-    const hints = hintEntries(methodHints(method, serviceLevels, ctx.diagnostics));
-    return {
-      key: propertyKey(method.name.name),
-      satisfies: objectMembers.has(method.name.name) ? ctx.imports.runtimeType("MethodDescriptor") : null,
-      inheritedFrom: inherited ? `${parentDescriptor}.methods[${JSON.stringify(method.name.name)}]!` : null,
-      name: JSON.stringify(method.name.name),
-      jsName: JSON.stringify(methodProperty(method)),
-      fullName: JSON.stringify(`${serviceName}.${method.name.name}`),
-      service: JSON.stringify(serviceName),
-      oneway: method.oneway,
-      args: inherited ? null : argsDescriptor(ctx, serviceName, method),
-      result: inherited ? null : resultDescriptor(ctx, serviceName, method),
-      hints,
-      annotations: annotationEntries(method.annotations),
-    };
-  });
-
-  const version = service.annotations.filter((a) => a.key === "version").at(-1)?.value;
   const parentNames = parent === undefined ? undefined : FileNames.of(parent.file).service(parent.service.name.name);
+  const levels = [service.annotations, ...chain.map((s) => s.service.annotations)];
+  const methods = callableMethods(ctx, service);
+  const own = methods.filter((m) => m.owner.service === service);
+  const serviceName = service.name.name;
+  const version = service.annotations.filter((a) => a.key === "version").at(-1)?.value;
+  const annotations = annotationEntries(service.annotations);
   return {
     docLines: new DocBuilder(service.doc ?? `Methods, argument and result types and call hints of ${serviceName}, for the runtime.`)
       .deprecated(service.annotations)
       .lines(),
     descriptorName: names.descriptor,
     descriptorType: ctx.imports.runtimeType("ServiceDescriptor"),
-    name: JSON.stringify(serviceName),
-    qualifiedName: JSON.stringify(qualifiedName(ctx.file, serviceName)),
-    version: version === undefined ? "undefined" : JSON.stringify(version),
-    parent: parentDescriptor ?? "undefined",
-    methods: descriptorMethods,
-    annotations: annotationEntries(service.annotations),
+    defineService: ctx.imports.runtimeValue("defineService"),
+    name: stringLiteral(serviceName),
+    qualifiedName: stringLiteral(qualifiedName(ctx.file, serviceName)),
+    version: version === undefined ? null : stringLiteral(version),
+    parent: parent === undefined ? null : ctx.imports.qualify(parent.file, parentNames!.descriptor),
+    methods: own.map(({ method }) => methodEntry(ctx, method, methodInit(ctx, method, methodHints(method, levels, ctx.diagnostics)))),
+    inheritedHints: methods
+      .filter((m) => m.owner.service !== service)
+      .flatMap(({ method }) => {
+        const hints = methodHints(method, levels, ctx.diagnostics);
+        const parentHints = methodHints(method, levels.slice(1), ctx.diagnostics);
+        return sameHints(hints, parentHints) ? [] : [methodEntry(ctx, method, hintEntries(hints), "MethodHints")];
+      }),
+    annotations: annotations.length === 0 ? null : fragment(["annotations: ", objectDoc(annotations), ","], 2),
     clientName: names.client,
     clientDocLines: serviceDoc(service, `Calls ${serviceName} through an Invoker (a connection, a pool or a cluster client).`),
     invokerType: ctx.imports.runtimeType("Invoker"),
-    optionsType: ctx.imports.runtimeType("CallOptions"),
     clientMethods: methods.map(({ owner, method }) => clientMethod(ctx, owner, method, names.descriptor)),
     handlerName: names.handler,
     handlerDocLines: serviceDoc(
@@ -136,12 +106,76 @@ export function serviceModel(ctx: FileContext, service: Service): ServiceModel {
       `What a server needs to serve ${serviceName}: each method receives the call's arguments and a CallContext.`,
     ),
     handlerExtends: parent === undefined ? null : ctx.imports.qualify(parent.file, parentNames!.handler),
-    contextType: ctx.imports.runtimeType("CallContext"),
-    handlerMethods: methods.filter((m) => m.owner.service === service).map(({ owner, method }) => handlerMethod(ctx, owner, method, serviceName)),
-    registerName: names.register,
+    handlerMethods: own.map(({ owner, method }) => handlerMethod(ctx, owner, method)),
     registerDocLines: new DocBuilder(`Adds \`handler\` to \`server\` as the implementation of ${serviceName}.`).lines(),
-    registrarType: ctx.imports.runtimeType("ServiceRegistrar"),
+    registerSignature: fragment(
+      [
+        "export function ",
+        names.register,
+        parenthesizedList([`server: ${ctx.imports.runtimeType("ServiceRegistrar")}`, `handler: ${names.handler}`]),
+        ": void {",
+      ],
+      0,
+    ),
   };
+}
+
+/**
+ * The entries of a method's MethodInit (runtime/define-descriptors.ts): only
+ * what differs from the defaults; the name, wire name and struct names follow
+ * from the service.
+ */
+function methodInit(ctx: FileContext, method: FunctionDef, hints: MethodHints): Entry[] {
+  const entries: Entry[] = [];
+  const jsName = methodProperty(method);
+  if (jsName !== method.name.name) entries.push(["jsName", stringLiteral(jsName)]);
+  if (method.oneway) entries.push(["oneway", "true"]);
+  if (method.params.length > 0) {
+    entries.push(["args", arrayOfObjects(method.params.map((p) => fieldInit(ctx, p, fieldPropertyCandidate(p.name.name))))]);
+  }
+  if (method.returnType.kind !== "void") {
+    entries.push(["returns", descriptorDoc(ctx.resolver.resolve(ctx.file, method.returnType), ctx.imports)]);
+  }
+  if (method.throws.length > 0) {
+    entries.push(["throws", arrayOfObjects(method.throws.map((t) => fieldInit(ctx, t, fieldPropertyCandidate(t.name.name))))]);
+  }
+  const hintList = hintEntries(hints);
+  if (hintList.length > 0) entries.push(["hints", objectDoc(hintList)]);
+  const annotations = annotationEntries(method.annotations);
+  if (annotations.length > 0) entries.push(["annotations", objectDoc(annotations)]);
+  return entries;
+}
+
+/**
+ * `name: {...},` in `methods` or `inheritedHints`. A method named like an
+ * Object.prototype member (`toString`) gets `satisfies`: TypeScript would
+ * otherwise type that property of the literal from Object, not from the
+ * record, and widen its strings.
+ */
+function methodEntry(ctx: FileContext, method: FunctionDef, entries: readonly Entry[], type = "MethodInit"): string {
+  const satisfies = objectMembers.has(method.name.name) ? ` satisfies ${ctx.imports.runtimeType(type)}` : "";
+  return fragment([propertyKey(method.name.name), ": ", objectDoc(entries), satisfies, ","], 4);
+}
+
+function annotationEntries(annotations: readonly Annotation[]): Entry[] {
+  const record = new Map<string, string>();
+  for (const a of annotations) record.set(a.key, a.value ?? "");
+  return [...record].map(([key, value]) => [propertyKey(key), stringLiteral(value)]);
+}
+
+function hintEntries(hints: MethodHints): Entry[] {
+  const entries: Entry[] = [];
+  if (hints.timeoutMs !== undefined) entries.push(["timeoutMs", String(hints.timeoutMs)]);
+  if (hints.idempotent !== undefined) entries.push(["idempotent", String(hints.idempotent)]);
+  if (hints.retries !== undefined) entries.push(["retries", String(hints.retries)]);
+  if (hints.policy !== undefined) entries.push(["policy", stringLiteral(hints.policy)]);
+  if (hints.routeKey !== undefined) entries.push(["routeKey", stringLiteral(hints.routeKey)]);
+  return entries;
+}
+
+function sameHints(a: MethodHints, b: MethodHints): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof MethodHints>;
+  return [...keys].every((key) => a[key] === b[key]);
 }
 
 /** The service's own doc comment (if any), then `summary`, with `@deprecated` when the service is. */
@@ -150,44 +184,8 @@ function serviceDoc(service: Service, summary: string): DocLines {
   return new DocBuilder(text).deprecated(service.annotations).lines();
 }
 
-/** The handler methods of every callable method (for the skeleton implementation). */
-export function allHandlerMethods(ctx: FileContext, service: Service): HandlerMethodModel[] {
-  return callableMethods(ctx, service).map(({ owner, method }) => handlerMethod(ctx, owner, method, service.name.name));
-}
-
-function argsDescriptor(ctx: FileContext, serviceName: string, method: FunctionDef): StructDescriptorModel {
-  return {
-    name: JSON.stringify(qualifiedName(ctx.file, `${serviceName}_${method.name.name}_args`)),
-    kind: '"struct"',
-    fields: method.params.map((p) => fieldDescriptor(ctx, p, fieldPropertyCandidate(p.name.name))),
-    exceptionClass: null,
-  };
-}
-
-function resultDescriptor(ctx: FileContext, serviceName: string, method: FunctionDef): StructDescriptorModel {
-  const fields = method.throws.map((t) => fieldDescriptor(ctx, t, fieldPropertyCandidate(t.name.name)));
-  if (method.returnType.kind !== "void") {
-    const type = ctx.resolver.resolve(ctx.file, method.returnType);
-    fields.unshift({
-      id: "0",
-      name: '"success"',
-      jsName: '"success"',
-      protoNumber: String(protoNumber(0)),
-      type: descriptorExpression(type, ctx.imports),
-      requiredness: '"optional"',
-      defaultValue: null,
-    });
-  }
-  return {
-    name: JSON.stringify(qualifiedName(ctx.file, `${serviceName}_${method.name.name}_result`)),
-    kind: '"struct"',
-    fields,
-    exceptionClass: null,
-  };
-}
-
 /** Parameter names: escaped, unique, and never hiding a name the method body uses. */
-function params(ctx: FileContext, owner: ServiceInFile, method: FunctionDef, bodyNames: string[]): { scope: NameScope; list: ParamModel[] } {
+export function params(ctx: FileContext, owner: ServiceInFile, method: FunctionDef, bodyNames: string[]): { scope: NameScope; list: Param[] } {
   const scope = new NameScope(bodyNames);
   const list = method.params.map((p) => ({
     name: scope.claim(bindingCandidate(p.name.name)),
@@ -196,47 +194,61 @@ function params(ctx: FileContext, owner: ServiceInFile, method: FunctionDef, bod
   return { scope, list };
 }
 
-function returnTsType(ctx: FileContext, owner: ServiceInFile, method: FunctionDef): string {
+/** The method's result type, `void` for a void method. */
+export function returnTsType(ctx: FileContext, owner: ServiceInFile, method: FunctionDef): string {
   return method.returnType.kind === "void" ? "void" : tsType(ctx.resolver.resolve(owner.file, method.returnType), ctx.imports);
 }
 
-function methodDocs(ctx: FileContext, owner: ServiceInFile, method: FunctionDef, contextTag: string | null): DocBuilder {
+/** The JSDoc of a generated method: the IDL doc, its parameters' docs, `contextTag`, the exceptions it throws. */
+export function methodDocs(ctx: FileContext, owner: ServiceInFile, method: FunctionDef, paramNames: readonly string[], contextTag: string | null): DocBuilder {
   const doc = new DocBuilder(method.doc);
-  for (const p of method.params) if (p.doc !== undefined) doc.tag(`@param ${bindingCandidate(p.name.name)} ${inlineDoc(p.doc)}`);
+  method.params.forEach((p, index) => {
+    if (p.doc !== undefined) doc.param([p.name.name, paramNames[index]!], inlineDoc(p.doc));
+  });
   if (contextTag !== null) doc.tag(contextTag);
   for (const t of method.throws) {
     const type = tsType(ctx.resolver.resolve(owner.file, t.type), ctx.imports);
-    const text = inlineDoc(t.doc);
-    doc.tag(`@throws {${type}} ${t.name.name}${text === "" ? "" : ` ${text}`}`);
+    doc.throws(type, t.name.name, inlineDoc(t.doc));
   }
   return doc.deprecated(method.annotations);
 }
 
 function clientMethod(ctx: FileContext, owner: ServiceInFile, method: FunctionDef, descriptorName: string): ClientMethodModel {
   const { scope, list } = params(ctx, owner, method, [descriptorName]);
-  const optionsName = scope.claim("options");
+  const options = scope.claim("options");
+  const result = returnTsType(ctx, owner, method);
+  const returnType = `Promise<${result}>`;
+  const paramNames = list.map((p) => p.name);
+  const signature: Doc = [
+    propertyKey(methodProperty(method)),
+    parenthesizedList([...list.map((p) => `${p.name}: ${p.tsType}`), `${options}?: ${ctx.imports.runtimeType("CallOptions")}`]),
+    `: ${returnType} {`,
+  ];
+  const call: Doc = [
+    "return this.#invoker.invoke",
+    parenthesizedList([`${descriptorName}.methods[${stringLiteral(method.name.name)}]!`, arrayDoc(paramNames), options]),
+    " as Promise",
+    typeArguments(result),
+    ";",
+  ];
   return {
-    docLines: methodDocs(ctx, owner, method, `@param ${optionsName} Per-call options (timeout, cancellation, routing key, metadata).`).lines(),
-    key: propertyKey(methodProperty(method)),
-    params: list,
-    optionsName,
-    returnType: `Promise<${returnTsType(ctx, owner, method)}>`,
-    descriptor: `${descriptorName}.methods[${JSON.stringify(method.name.name)}]!`,
-    argList: list.map((p) => p.name).join(", "),
+    docLines: methodDocs(ctx, owner, method, paramNames, `@param ${options} Per-call options (timeout, cancellation, routing key, metadata).`).lines(),
+    signature: fragment(signature, 2),
+    body: fragment(call, 4),
   };
 }
 
-function handlerMethod(ctx: FileContext, owner: ServiceInFile, method: FunctionDef, serviceName: string): HandlerMethodModel {
+function handlerMethod(ctx: FileContext, owner: ServiceInFile, method: FunctionDef): HandlerMethodModel {
   const { scope, list } = params(ctx, owner, method, []);
-  const contextName = scope.claim("context");
+  const context = scope.claim("context");
   const result = returnTsType(ctx, owner, method);
+  const signature: Doc = [
+    propertyKey(methodProperty(method)),
+    parenthesizedList([...list.map((p) => `${p.name}: ${p.tsType}`), `${context}: ${ctx.imports.runtimeType("CallContext")}`]),
+    `: ${result} | Promise<${result}>;`,
+  ];
   return {
-    docLines: methodDocs(ctx, owner, method, null).lines(),
-    key: propertyKey(methodProperty(method)),
-    params: list,
-    contextName,
-    returnType: `${result} | Promise<${result}>`,
-    promiseType: `Promise<${result}>`,
-    notImplemented: JSON.stringify(`${serviceName}.${method.name.name} is not implemented yet`),
+    docLines: methodDocs(ctx, owner, method, list.map((p) => p.name), null).lines(),
+    signature: fragment(signature, 2),
   };
 }

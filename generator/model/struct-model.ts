@@ -1,35 +1,42 @@
 import type { Field, Struct } from "../../idl/ast.js";
 import type { ProgramFile } from "../../idl/program.js";
-import { protoNumber } from "../proto-number.js";
+import { arrayOfObjects, type Entry, fragment, parenthesizedList } from "../layout/code-docs.js";
+import { stringLiteral } from "../layout/literals.js";
 import { propertyAccess, propertyKey } from "../safe-identifier.js";
 import { DocBuilder } from "./doc-lines.js";
+import { exceptionModel } from "./exception-model.js";
 import type { FileContext } from "./file-context.js";
 import { fieldProperties } from "./field-properties.js";
 import { FileNames } from "./file-names.js";
-import type { FieldDescriptorModel, MemberModel, StructDescriptorModel, StructModel } from "./template-model.js";
-import { descriptorExpression, tsType } from "./type-expressions.js";
+import type { MemberModel, StructModel, UnionVariantModel } from "./template-model.js";
+import { descriptorDoc, tsType } from "./type-expressions.js";
 
 /** `<file scope>.<Name>`, the qualified IDL name descriptors carry. */
 export function qualifiedName(file: ProgramFile, name: string): string {
   return `${file.scope}.${name}`;
 }
 
-/** A FieldDescriptor literal's parts for `field` (declared in `ctx.file`), with the given JS property. */
-export function fieldDescriptor(ctx: FileContext, field: Field, jsName: string, id = field.id): FieldDescriptorModel {
+/**
+ * The entries of a field's FieldInit (see runtime/define-descriptors.ts): what
+ * equals its default is left out (`jsName` equal to the name, requiredness
+ * "default"), and the protobuf number, derived from the id, is never written.
+ */
+export function fieldInit(ctx: FileContext, field: Field, jsName: string): Entry[] {
   const type = ctx.fieldType(field);
-  const defaultValue =
-    field.defaultValue === undefined
-      ? null
-      : `(): ${tsType(type, ctx.imports)} => ${ctx.consts.expression(field.defaultValue, type, ctx.file)}`;
-  return {
-    id: String(id),
-    name: JSON.stringify(field.name.name),
-    jsName: JSON.stringify(jsName),
-    protoNumber: String(protoNumber(id)),
-    type: descriptorExpression(type, ctx.imports),
-    requiredness: JSON.stringify(field.requiredness),
-    defaultValue,
-  };
+  const entries: Entry[] = [
+    ["id", String(field.id)],
+    ["name", stringLiteral(field.name.name)],
+  ];
+  if (jsName !== field.name.name) entries.push(["jsName", stringLiteral(jsName)]);
+  entries.push(["type", descriptorDoc(type, ctx.imports)]);
+  if (field.requiredness !== "default") entries.push(["requiredness", stringLiteral(field.requiredness)]);
+  if (field.defaultValue !== undefined) {
+    const value = ctx.consts.expression(field.defaultValue, type, ctx.file);
+    // An object literal as an arrow's body needs parentheses, or it is read as a block.
+    const body = value.startsWith("{") ? `(${value})` : value;
+    entries.push(["defaultValue", `(): ${tsType(type, ctx.imports)} => ${body}`]);
+  }
+  return entries;
 }
 
 /** Builds the declarations of one struct, union or exception. */
@@ -49,19 +56,15 @@ export function structModel(ctx: FileContext, struct: Struct): StructModel {
       defaultExpr: field.defaultValue === undefined ? null : ctx.consts.expression(field.defaultValue, type, ctx.file),
     };
   });
-  const descriptor: StructDescriptorModel = {
-    name: JSON.stringify(qualifiedName(ctx.file, struct.name.name)),
-    kind: JSON.stringify(struct.kind),
-    fields: struct.fields.map((field) => fieldDescriptor(ctx, field, properties.get(field)!)),
-    exceptionClass: struct.kind === "exception" ? names.type : null,
-  };
   const defaultedRequired = struct.fields
     .filter((f) => f.requiredness === "required" && f.defaultValue !== undefined)
-    .map((f) => JSON.stringify(properties.get(f)!));
+    .map((f) => stringLiteral(properties.get(f)!));
   const initType =
     defaultedRequired.length === 0
       ? names.type
       : `Omit<${names.type}, ${defaultedRequired.join(" | ")}> & Partial<Pick<${names.type}, ${defaultedRequired.join(" | ")}>>`;
+  const variants = struct.kind === "union" ? unionVariants(members) : [];
+  const descriptorName = names.descriptor;
   return {
     isStruct: struct.kind === "struct",
     isUnion: struct.kind === "union",
@@ -69,44 +72,39 @@ export function structModel(ctx: FileContext, struct: Struct): StructModel {
     docLines: new DocBuilder(struct.doc).deprecated(struct.annotations).lines(),
     typeName: names.type,
     members,
-    variants:
-      struct.kind !== "union"
-        ? []
-        : members.map((_, selected) => ({
-            members: members.map((m, i) => ({ docLines: m.docLines, key: m.key, tsType: m.tsType, selected: i === selected })),
-          })),
+    variants: variants.length > 1 ? variants : [],
+    singleVariant: variants.length === 1 ? variants[0]! : null,
     exception: struct.kind === "exception" ? exceptionModel(ctx, struct, members, properties) : null,
-    descriptorName: names.descriptor,
+    descriptorName,
     descriptorType: ctx.imports.runtimeType("StructDescriptor"),
-    descriptor,
-    createName: names.create,
-    initType,
+    defineStruct: ctx.imports.runtimeValue("defineStruct"),
+    descriptor: {
+      name: stringLiteral(qualifiedName(ctx.file, struct.name.name)),
+      kind: stringLiteral(struct.kind),
+      fields: fragment(["fields: ", arrayOfObjects(struct.fields.map((f) => fieldInit(ctx, f, properties.get(f)!))), ","], 2),
+      exceptionClass: struct.kind === "exception" ? names.type : null,
+    },
+    createSignature: fragment(
+      ["export function ", names.create, parenthesizedList([`fields: ${initType}`]), `: ${names.type} {`],
+      0,
+    ),
     defaulted: members.filter((m) => m.defaultExpr !== null),
-    validateName: names.validate,
-    assertFunction: ctx.imports.runtimeValue("assertValidStruct"),
-    rootPath: JSON.stringify(struct.name.name),
+    validateSignature: fragment(
+      [
+        "export function ",
+        names.validate,
+        parenthesizedList(["value: unknown", `path = ${stringLiteral(struct.name.name)}`]),
+        `: asserts value is ${names.type} {`,
+      ],
+      0,
+    ),
+    validateBody: fragment([ctx.imports.runtimeValue("assertValidStruct"), parenthesizedList([descriptorName, "value", "path"]), ";"], 2),
   };
 }
 
-function exceptionModel(
-  ctx: FileContext,
-  struct: Struct,
-  members: MemberModel[],
-  properties: ReadonlyMap<Field, string>,
-): StructModel["exception"] {
-  const messageIndex = struct.fields.findIndex((f) => properties.get(f) === "message");
-  const message = messageIndex >= 0 ? members[messageIndex]! : undefined;
-  const paramMembers = members.map((m) => `${m.key}${m.optional || m.defaultExpr !== null ? "?" : ""}: ${m.tsType}`);
-  return {
-    superArgument: message === undefined ? "" : withDefault(message),
-    paramType: `{ ${paramMembers.join("; ")} }`,
-    paramOptional: members.every((m) => m.optional || m.defaultExpr !== null),
-    properties: members.filter((m) => m !== message).map((m) => ({ ...m, source: withDefault(m) })),
-    idlName: JSON.stringify(struct.name.name),
-    baseClass: ctx.imports.runtimeValue("DeclaredException"),
-  };
-}
-
-function withDefault(member: MemberModel): string {
-  return member.defaultExpr === null ? member.source : `${member.source} ?? ${member.defaultExpr}`;
+/** One variant per field: that field set, every other one `?: never`. */
+function unionVariants(members: readonly MemberModel[]): UnionVariantModel[] {
+  return members.map((_, selected) => ({
+    members: members.map((m, i) => ({ docLines: m.docLines, key: m.key, tsType: m.tsType, selected: i === selected })),
+  }));
 }

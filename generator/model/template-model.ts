@@ -2,37 +2,12 @@ import type { DocLines } from "./doc-lines.js";
 
 /**
  * The prepared data the handlebars templates render. Every name and every
- * expression is final here: templates only loop, test flags and print. Fields
- * are never left out (null stands for "none"), because templates are compiled
- * in strict mode and a missing field is an error.
+ * expression is final here, and so is the layout of every part whose line
+ * breaks depend on its width (a "fragment": printed for the indentation at
+ * which its template places it, see layout/code-docs.ts): templates only loop,
+ * test flags and print. Fields are never left out (null stands for "none"),
+ * because templates are compiled in strict mode and a missing field is an error.
  */
-
-export interface KeyValue {
-  /** Rendered object-literal key. */
-  key: string;
-  /** Rendered expression. */
-  value: string;
-}
-
-export interface FieldDescriptorModel {
-  id: string;
-  name: string;
-  jsName: string;
-  protoNumber: string;
-  type: string;
-  requiredness: string;
-  /** `(): T => expr`, or null without an IDL default. */
-  defaultValue: string | null;
-}
-
-export interface StructDescriptorModel {
-  /** JSON string of the qualified name. */
-  name: string;
-  kind: string;
-  fields: FieldDescriptorModel[];
-  /** Local name of the exception class, or null. */
-  exceptionClass: string | null;
-}
 
 export interface MemberModel {
   docLines: DocLines;
@@ -52,19 +27,35 @@ export interface UnionVariantModel {
   members: { docLines: DocLines; key: string; tsType: string; selected: boolean }[];
 }
 
+export interface ExceptionPropertyModel extends MemberModel {
+  /** The declared type: `T | undefined` for an optional property without a default (exactOptionalPropertyTypes). */
+  propertyType: string;
+  /** The value assigned in the constructor. */
+  value: string;
+}
+
 export interface ExceptionModel {
-  /** The super(...) argument: the message field read (with its default), or "" for none. */
+  /** The constructor's signature line, `constructor(fields: {...}) {`. */
+  constructorSignature: string;
+  /** The super(...) argument: the message field, a summary of the fields, or "". */
   superArgument: string;
-  /** Type of the constructor's one argument, as an object type literal. */
-  paramType: string;
-  /** Whether the argument may be left out (no field must be given). */
-  paramOptional: boolean;
   /** Fields that become class properties (a string `message` field is the Error's own). */
-  properties: MemberModel[];
-  /** JSON string of the IDL name, assigned to `name`. */
+  properties: ExceptionPropertyModel[];
+  /** String literal of the IDL name, assigned to `name`. */
   idlName: string;
   /** Local name of the runtime's DeclaredException. */
   baseClass: string;
+}
+
+export interface StructDescriptorModel {
+  /** String literal of the qualified name. */
+  name: string;
+  /** String literal of the kind. */
+  kind: string;
+  /** Fragment at indentation 2: `fields: [...],`. */
+  fields: string;
+  /** Local name of the exception class, or null. */
+  exceptionClass: string | null;
 }
 
 export interface StructModel {
@@ -74,30 +65,35 @@ export interface StructModel {
   docLines: DocLines;
   typeName: string;
   members: MemberModel[];
+  /** Union variants: none (`never`), one (a plain object type) or several. */
   variants: UnionVariantModel[];
+  singleVariant: UnionVariantModel | null;
   exception: ExceptionModel | null;
   descriptorName: string;
   descriptorType: string;
+  defineStruct: string;
   descriptor: StructDescriptorModel;
-  createName: string;
-  /** The factory's parameter type. */
-  initType: string;
+  /** Fragment: `export function createX(fields: ...): X {`. */
+  createSignature: string;
   /** Members with defaults, for the factory. */
   defaulted: MemberModel[];
-  validateName: string;
-  assertFunction: string;
-  /** JSON string: the default root of validation paths. */
-  rootPath: string;
+  /** Fragment: `export function validateX(value: unknown, path = "X"): asserts value is X {`. */
+  validateSignature: string;
+  /** Fragment at indentation 2: the body of validateX. */
+  validateBody: string;
 }
 
 export interface EnumModel {
   docLines: DocLines;
   typeName: string;
+  /** Written as a const object and a union type instead of a TypeScript enum (`--erasable`). */
+  erasable: boolean;
   members: { docLines: DocLines; key: string; value: string }[];
   descriptorName: string;
   descriptorType: string;
   qualifiedName: string;
-  values: KeyValue[];
+  /** Fragment at indentation 2: `values: {...},` (or `values: Enum,` for an erasable enum). */
+  values: string;
 }
 
 export interface TypedefModel {
@@ -108,95 +104,66 @@ export interface TypedefModel {
 
 export interface ConstModel {
   docLines: DocLines;
-  name: string;
-  tsType: string;
-  value: string;
-}
-
-export interface ParamModel {
-  name: string;
-  tsType: string;
-}
-
-export interface MethodDescriptorModel {
-  key: string;
-  /**
-   * `MethodDescriptor` for a method named like an Object.prototype member
-   * (`constructor`, `toString`): TypeScript would otherwise type that property
-   * of the literal from Object, not from the record, and widen its strings.
-   */
-  satisfies: string | null;
-  /** For an inherited method: the parent's method descriptor to spread. */
-  inheritedFrom: string | null;
-  name: string;
-  jsName: string;
-  fullName: string;
-  service: string;
-  oneway: boolean;
-  /** Null for an inherited method, which spreads its parent's descriptor. */
-  args: StructDescriptorModel | null;
-  result: StructDescriptorModel | null;
-  hints: KeyValue[];
-  annotations: KeyValue[];
+  /** Fragment: `export const NAME: Type = value;`, the value laid out as prettier would. */
+  statement: string;
 }
 
 export interface ClientMethodModel {
   docLines: DocLines;
-  key: string;
-  params: ParamModel[];
-  optionsName: string;
-  returnType: string;
-  descriptor: string;
-  argList: string;
+  /** Fragment at indentation 2: `name(a: A, options?: CallOptions): Promise<R> {`. */
+  signature: string;
+  /** Fragment at indentation 4: the `return this.#invoker.invoke(...)` statement. */
+  body: string;
 }
 
 export interface HandlerMethodModel {
   docLines: DocLines;
-  key: string;
-  params: ParamModel[];
-  contextName: string;
-  returnType: string;
-  /** Return type of the async skeleton implementation. */
-  promiseType: string;
-  /** JSON string: the skeleton's "not implemented" error message. */
-  notImplemented: string;
+  /** Fragment at indentation 2: `name(a: A, context: CallContext): R | Promise<R>;`. */
+  signature: string;
+}
+
+export interface SkeletonMethodModel {
+  docLines: DocLines;
+  /** Fragment at indentation 2: `async name(_a: A, _context: CallContext): Promise<R> {`. */
+  signature: string;
+  /** Fragment at indentation 4: the `throw new RpcError(...)` statement. */
+  body: string;
 }
 
 export interface ServiceModel {
   docLines: DocLines;
   descriptorName: string;
   descriptorType: string;
+  defineService: string;
   name: string;
   qualifiedName: string;
-  version: string;
-  parent: string;
-  methods: MethodDescriptorModel[];
-  annotations: KeyValue[];
+  /** String literal, or null without a `version` annotation. */
+  version: string | null;
+  /** The parent's descriptor, or null. */
+  parent: string | null;
+  /** Fragments at indentation 4: `name: {...},` per method the service declares. */
+  methods: string[];
+  /** Fragments at indentation 4: `name: {...},` per inherited method whose hints differ from the parent's. */
+  inheritedHints: string[];
+  /** Fragment at indentation 2: `annotations: {...},`, or null for none. */
+  annotations: string | null;
   clientName: string;
   clientDocLines: DocLines;
   invokerType: string;
-  optionsType: string;
   clientMethods: ClientMethodModel[];
   handlerName: string;
   handlerDocLines: DocLines;
   handlerExtends: string | null;
-  contextType: string;
   handlerMethods: HandlerMethodModel[];
-  registerName: string;
   registerDocLines: DocLines;
-  registrarType: string;
-}
-
-export interface ImportsModel {
-  types: string[];
-  values: string[];
-  runtimeModule: string;
-  namespaces: { alias: string; specifier: string }[];
+  /** Fragment: `export function registerX(server: ServiceRegistrar, handler: XHandler): void {`. */
+  registerSignature: string;
 }
 
 export interface TsFileModel {
   source: string;
-  imports: ImportsModel;
+  /** Complete import statements. */
+  imports: string[];
   typedefs: TypedefModel[];
   enums: EnumModel[];
   structs: StructModel[];
@@ -206,14 +173,9 @@ export interface TsFileModel {
 
 export interface SkeletonModel {
   source: string;
-  className: string;
-  /** The handler interface, qualified through the namespace import of the generated module. */
-  handlerName: string;
-  contextType: string;
-  rpcError: string;
-  code: string;
-  methods: HandlerMethodModel[];
-  namespaces: { alias: string; specifier: string }[];
-  runtimeTypes: string[];
-  runtimeValues: string[];
+  /** Complete import statements. */
+  imports: string[];
+  /** `export class XHandlerImpl extends ... implements ...`, up to the body. */
+  classHeader: string;
+  methods: SkeletonMethodModel[];
 }

@@ -1,17 +1,18 @@
 import type { Const, Enum, Service, Struct, Typedef } from "../../idl/ast.js";
 import type { Program, ProgramFile } from "../../idl/program.js";
 import type { GeneratorDiagnostics } from "../generate-error.js";
-import { NameScope } from "../name-scope.js";
+import { fragment, objectDoc } from "../layout/code-docs.js";
+import { stringLiteral } from "../layout/literals.js";
 import type { OutputPaths } from "../output-paths.js";
 import { enumMemberKey, propertyKey } from "../safe-identifier.js";
 import { DocBuilder } from "./doc-lines.js";
 import { FileContext } from "./file-context.js";
 import { FileNames } from "./file-names.js";
-import { ImportCollector, runtimeModule } from "./import-collector.js";
+import { ImportCollector } from "./import-collector.js";
 import type { TypeResolver } from "./resolved-type.js";
-import { allHandlerMethods, ancestors, serviceModel } from "./service-model.js";
+import { ancestors, serviceModel } from "./service-model.js";
 import { qualifiedName, structModel } from "./struct-model.js";
-import type { ConstModel, EnumModel, SkeletonModel, TsFileModel, TypedefModel } from "./template-model.js";
+import type { ConstModel, EnumModel, TsFileModel, TypedefModel } from "./template-model.js";
 import { tsType } from "./type-expressions.js";
 
 /** Shared inputs of the model builders for one generation run. */
@@ -20,6 +21,13 @@ export interface ModelInputs {
   readonly resolver: TypeResolver;
   readonly paths: OutputPaths;
   readonly diagnostics: GeneratorDiagnostics;
+  /** Erasable syntax only: enums as const objects, relative imports ending in `.ts` (see GenerateOptions). */
+  readonly erasable: boolean;
+}
+
+/** The extension relative imports of generated modules end in. */
+export function moduleExtension(inputs: ModelInputs): string {
+  return inputs.erasable ? ".ts" : ".js";
 }
 
 /**
@@ -29,48 +37,29 @@ export interface ModelInputs {
  * factories), then services, parents before children.
  */
 export function tsFileModel(inputs: ModelInputs, file: ProgramFile): TsFileModel {
-  const imports = new ImportCollector(file, FileNames.of(file).moduleScope(), inputs.paths);
+  const extension = moduleExtension(inputs);
+  const imports = new ImportCollector(file, FileNames.of(file).moduleScope(), (other) =>
+    inputs.paths.moduleSpecifier(file, other, extension),
+  );
   const ctx = new FileContext(inputs.program, file, inputs.resolver, imports, inputs.diagnostics);
   const definitions = file.document.definitions;
   const typedefs = definitions.filter((d): d is Typedef => d.kind === "typedef").map((d) => typedefModel(ctx, d));
-  const enums = definitions.filter((d): d is Enum => d.kind === "enum").map((d) => enumModel(ctx, d));
-  const structs = definitions.filter((d): d is Struct => d.kind === "struct" || d.kind === "union" || d.kind === "exception").map((d) => structModel(ctx, d));
+  const enums = definitions.filter((d): d is Enum => d.kind === "enum").map((d) => enumModel(ctx, d, inputs.erasable));
+  const structs = definitions
+    .filter((d): d is Struct => d.kind === "struct" || d.kind === "union" || d.kind === "exception")
+    .map((d) => structModel(ctx, d));
   const consts = definitions.filter((d): d is Const => d.kind === "const").map((d) => constModel(ctx, d));
-  const services = servicesInDependencyOrder(ctx, definitions.filter((d): d is Service => d.kind === "service")).map((s) => serviceModel(ctx, s));
-  const runtime = imports.runtimeImports();
+  const services = servicesInDependencyOrder(ctx, definitions.filter((d): d is Service => d.kind === "service")).map(
+    (s) => serviceModel(ctx, s),
+  );
   return {
     source: inputs.paths.sourceName(file),
-    imports: { types: runtime.types, values: runtime.values, runtimeModule, namespaces: imports.namespaceImports() },
+    imports: imports.statements(),
     typedefs,
     enums,
     structs,
     consts,
     services,
-  };
-}
-
-/** The model of the `--skeleton` starter implementation of one service. */
-export function skeletonModel(inputs: ModelInputs, file: ProgramFile, service: Service): SkeletonModel {
-  const names = FileNames.of(file).service(service.name.name);
-  const imports = new ImportCollector(file, new NameScope([names.handlerImpl]), inputs.paths, true);
-  const ctx = new FileContext(inputs.program, file, inputs.resolver, imports, inputs.diagnostics);
-  const methods = allHandlerMethods(ctx, service);
-  const handlerName = imports.qualify(file, names.handler);
-  const contextType = imports.runtimeType("CallContext");
-  const rpcError = imports.runtimeValue("RpcError");
-  const code = imports.runtimeValue("Code");
-  const runtime = imports.runtimeImports();
-  return {
-    source: inputs.paths.sourceName(file),
-    className: names.handlerImpl,
-    handlerName,
-    contextType,
-    rpcError,
-    code,
-    methods,
-    namespaces: imports.namespaceImports(),
-    runtimeTypes: runtime.types,
-    runtimeValues: runtime.values,
   };
 }
 
@@ -83,30 +72,35 @@ function typedefModel(ctx: FileContext, typedef: Typedef): TypedefModel {
   };
 }
 
-function enumModel(ctx: FileContext, definition: Enum): EnumModel {
+function enumModel(ctx: FileContext, definition: Enum, erasable: boolean): EnumModel {
   const names = FileNames.of(ctx.file).type(definition.name.name);
+  const values = erasable
+    ? names.type
+    : objectDoc(definition.values.map((v) => [propertyKey(v.name.name), String(v.value)]));
   return {
     docLines: new DocBuilder(definition.doc).deprecated(definition.annotations).lines(),
     typeName: names.type,
+    erasable,
     members: definition.values.map((v) => ({
       docLines: new DocBuilder(v.doc).deprecated(v.annotations).lines(),
-      key: enumMemberKey(v.name.name),
+      // A const object's key follows object rules (`__proto__` must be computed), an enum member's its own.
+      key: erasable ? propertyKey(v.name.name) : enumMemberKey(v.name.name),
       value: String(v.value),
     })),
     descriptorName: names.descriptor,
     descriptorType: ctx.imports.runtimeType("EnumDescriptor"),
-    qualifiedName: JSON.stringify(qualifiedName(ctx.file, definition.name.name)),
-    values: definition.values.map((v) => ({ key: propertyKey(v.name.name), value: String(v.value) })),
+    qualifiedName: stringLiteral(qualifiedName(ctx.file, definition.name.name)),
+    values: fragment(["values: ", values, ","], 2),
   };
 }
 
 function constModel(ctx: FileContext, definition: Const): ConstModel {
   const type = ctx.resolver.resolve(ctx.file, definition.type, ctx.resolver.reprAnnotation(definition.annotations));
+  const name = FileNames.of(ctx.file).constant(definition.name.name);
+  const value = ctx.consts.valueDoc(definition.value, type, ctx.file);
   return {
     docLines: new DocBuilder(definition.doc).deprecated(definition.annotations).lines(),
-    name: FileNames.of(ctx.file).constant(definition.name.name),
-    tsType: tsType(type, ctx.imports),
-    value: ctx.consts.expression(definition.value, type, ctx.file),
+    statement: fragment([`export const ${name}: ${tsType(type, ctx.imports)} = `, value.doc, ";"], 0),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { Doc } from "../layout/doc.js";
+import { objectDoc } from "../layout/code-docs.js";
 import { FileNames } from "./file-names.js";
 import type { ImportCollector } from "./import-collector.js";
 import type { ResolvedType } from "./resolved-type.js";
@@ -40,20 +42,36 @@ export function tsType(type: ResolvedType, imports: ImportCollector): string {
  * recursive types work and module evaluation order never matters; enum
  * descriptors are declared before any struct in the same file.
  */
-export function descriptorExpression(type: ResolvedType, imports: ImportCollector): string {
+export function descriptorDoc(type: ResolvedType, imports: ImportCollector): Doc {
   switch (type.kind) {
     case "scalar":
-      return `{ kind: "${type.name}" }`;
+      return objectDoc([["kind", `"${type.name}"`]]);
     case "i64":
-      return `{ kind: "i64", repr: "${type.repr}" }`;
+      return objectDoc([
+        ["kind", `"i64"`],
+        ["repr", `"${type.repr}"`],
+      ]);
     case "list":
     case "set":
-      return `{ kind: "${type.kind}", element: ${descriptorExpression(type.element, imports)} }`;
+      return objectDoc([
+        ["kind", `"${type.kind}"`],
+        ["element", descriptorDoc(type.element, imports)],
+      ]);
     case "map":
-      return `{ kind: "map", key: ${descriptorExpression(type.key, imports)}, value: ${descriptorExpression(type.value, imports)} }`;
+      return objectDoc([
+        ["kind", `"map"`],
+        ["key", descriptorDoc(type.key, imports)],
+        ["value", descriptorDoc(type.value, imports)],
+      ]);
     case "enum":
-      return `{ kind: "enum", enum: ${imports.qualify(type.file, FileNames.of(type.file).type(type.definition.name.name).descriptor)} }`;
+      return objectDoc([
+        ["kind", `"enum"`],
+        ["enum", imports.qualify(type.file, FileNames.of(type.file).type(type.definition.name.name).descriptor)],
+      ]);
     case "struct":
-      return `{ kind: "struct", struct: () => ${imports.qualify(type.file, FileNames.of(type.file).type(type.definition.name.name).descriptor)} }`;
+      return objectDoc([
+        ["kind", `"struct"`],
+        ["struct", `() => ${imports.qualify(type.file, FileNames.of(type.file).type(type.definition.name.name).descriptor)}`],
+      ]);
   }
 }

@@ -1,8 +1,9 @@
-import type { Field, FunctionDef, Struct } from "../../idl/ast.js";
+import type { Field, FunctionDef, Service, Struct } from "../../idl/ast.js";
 import type { ProgramFile } from "../../idl/program.js";
 import type { ResolvedType } from "../model/resolved-type.js";
 import type { ModelInputs } from "../model/ts-file-model.js";
 import { NameScope } from "../name-scope.js";
+import { ProtoFieldNames } from "./proto-field-names.js";
 import { protoNumber } from "../proto-number.js";
 
 /** One field line of a message. */
@@ -21,11 +22,33 @@ export interface ProtoMessageModel {
   oneof: { name: string; fields: ProtoFieldModel[] } | null;
 }
 
+/** One `rpc` line of a service block: request and response as fully qualified message names. */
+export interface ProtoRpcModel {
+  name: string;
+  request: string;
+  response: string;
+}
+
+/** A service block, so gRPC and Connect clients can use the `.proto` as is (docs/PROTO-MAPPING.md). */
+export interface ProtoServiceModel {
+  name: string;
+  /** Inherited methods first (root ancestor first), then the service's own, as the runtime serves them. */
+  rpcs: ProtoRpcModel[];
+}
+
 export interface ProtoFileModel {
   source: string;
   package: string;
   imports: string[];
   messages: ProtoMessageModel[];
+  services: ProtoServiceModel[];
+}
+
+/** The message names of one method: its rpcgen args and result, and its gRPC/Connect response. */
+interface MethodMessageNames {
+  args: string;
+  result: string;
+  response: string;
 }
 
 const scalarProtoTypes = {
@@ -52,8 +75,9 @@ export function protoPackage(file: ProgramFile): string {
 
 /**
  * Builds `x.proto` for one IDL file by the rules of docs/PROTO-MAPPING.md:
- * every struct, union and exception, the args and result message of each
- * method the file's services declare, and the container wrappers they use.
+ * every struct, union and exception, the args, result and response message of
+ * each method the file's services declare, the container wrappers they use,
+ * and a `service` block per service for gRPC and Connect clients.
  * Types are referenced by fully qualified name (`.pkg.Name`) so that no message
  * name can shadow another.
  */
@@ -67,6 +91,8 @@ class ProtoFileBuilder {
   private readonly wrappers = new Map<string, ProtoMessageModel[]>();
   private readonly wrapperNames = new Map<string, string>();
   private readonly imports: string[] = [];
+  /** Method message names per file: this file's, and those of files that declare inherited methods. */
+  private readonly methodNamesByFile = new Map<ProgramFile, Map<FunctionDef, MethodMessageNames>>();
 
   constructor(
     private readonly inputs: ModelInputs,
@@ -76,27 +102,22 @@ class ProtoFileBuilder {
   }
 
   build(): ProtoFileModel {
-    const structs = this.file.document.definitions.filter(
-      (d): d is Struct => d.kind === "struct" || d.kind === "union" || d.kind === "exception",
-    );
-    for (const struct of structs) this.messageNames.claim(protoIdentifier(struct.name.name));
-    const methodMessages: { method: FunctionDef; args: string; result: string; service: string }[] = [];
-    for (const definition of this.file.document.definitions) {
-      if (definition.kind !== "service") continue;
-      for (const method of definition.functions) {
-        const base = protoIdentifier(`${definition.name.name}_${method.name.name}`);
-        methodMessages.push({
-          method,
-          service: definition.name.name,
-          args: this.messageNames.claim(`${base}_args`),
-          result: this.messageNames.claim(`${base}_result`),
-        });
+    const structs = structsOf(this.file);
+    const methodNames = claimMethodMessages(this.file, this.messageNames);
+    this.methodNamesByFile.set(this.file, methodNames);
+    const messages: ProtoMessageModel[] = structs.map((s) => this.structMessage(s));
+    for (const service of servicesOf(this.file)) {
+      for (const method of service.functions) {
+        const names = methodNames.get(method)!;
+        const owner = service.name.name;
+        messages.push(
+          this.argsMessage(method, names.args, owner),
+          this.resultMessage(method, names.result, owner),
+          this.responseMessage(method, names.response, owner),
+        );
       }
     }
-    const messages: ProtoMessageModel[] = structs.map((s) => this.structMessage(s));
-    for (const { method, args, result, service } of methodMessages) {
-      messages.push(this.argsMessage(method, args, service), this.resultMessage(method, result, service));
-    }
+    const services = servicesOf(this.file).map((service) => this.serviceBlock(service));
     const wrapperMessages = [...this.wrappers.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .flatMap(([, list]) => list);
@@ -111,6 +132,7 @@ class ProtoFileBuilder {
       package: this.pkg,
       imports,
       messages: [...messages, ...wrapperMessages],
+      services,
     };
   }
 
@@ -118,7 +140,9 @@ class ProtoFileBuilder {
     const name = protoIdentifier(struct.name.name);
     if (struct.kind === "union") {
       const members = this.fieldLines(struct.fields, "member");
-      return { comment: null, name, fields: [], oneof: { name: uniqueAmong("value", members), fields: members } };
+      // protoc rejects an empty oneof; a union without fields has no bytes to describe.
+      const oneof = members.length === 0 ? null : { name: uniqueAmong("value", members), fields: members };
+      return { comment: null, name, fields: [], oneof };
     }
     return { comment: null, name, fields: this.fieldLines(struct.fields, "singular"), oneof: null };
   }
@@ -134,7 +158,7 @@ class ProtoFileBuilder {
 
   private resultMessage(method: FunctionDef, name: string, service: string): ProtoMessageModel {
     const members: ProtoFieldModel[] = [];
-    const names = new NameScope();
+    const names = new ProtoFieldNames();
     if (method.returnType.kind !== "void") {
       const type = this.inputs.resolver.resolve(this.file, method.returnType);
       members.push({ label: "", type: this.elementType(type), name: names.claim("success"), number: String(protoNumber(0)) });
@@ -151,8 +175,57 @@ class ProtoFileBuilder {
     };
   }
 
+  /**
+   * The response of a gRPC or Connect call: the return value alone (declared
+   * exceptions travel in the error details). Its bytes are those of a
+   * successful `_result`, so one encoder serves both.
+   */
+  private responseMessage(method: FunctionDef, name: string, service: string): ProtoMessageModel {
+    const fields: ProtoFieldModel[] = [];
+    if (method.returnType.kind !== "void") {
+      const type = this.inputs.resolver.resolve(this.file, method.returnType);
+      const isScalar = type.kind === "scalar" || type.kind === "i64" || type.kind === "enum";
+      fields.push({ label: isScalar ? "optional " : "", type: this.elementType(type), name: "success", number: String(protoNumber(0)) });
+    }
+    return { comment: `Response of ${service}.${method.name.name} over gRPC and Connect: the return value.`, name, fields, oneof: null };
+  }
+
+  /** `service S { rpc m(S_m_args) returns (S_m_response); ... }`, inherited methods included. */
+  private serviceBlock(service: Service): ProtoServiceModel {
+    const owners = [{ file: this.file, service }];
+    const seen = new Set<Service>([service]);
+    for (let current = owners[0]!; current.service.extends !== undefined; ) {
+      const parent = this.inputs.program.resolveService(current.file, current.service.extends.name);
+      if (parent === undefined || seen.has(parent.definition)) break;
+      seen.add(parent.definition);
+      current = { file: parent.file, service: parent.definition };
+      owners.unshift(current);
+    }
+    const rpcs = new Map<string, ProtoRpcModel>();
+    for (const owner of owners) {
+      const names = this.methodNamesIn(owner.file);
+      const pkg = protoPackage(owner.file);
+      if (owner.file !== this.file) this.importFile(owner.file);
+      for (const method of owner.service.functions) {
+        const { args, response } = names.get(method)!;
+        rpcs.delete(method.name.name);
+        rpcs.set(method.name.name, { name: protoIdentifier(method.name.name), request: `.${pkg}.${args}`, response: `.${pkg}.${response}` });
+      }
+    }
+    return { name: protoIdentifier(service.name.name), rpcs: [...rpcs.values()] };
+  }
+
+  private methodNamesIn(file: ProgramFile): Map<FunctionDef, MethodMessageNames> {
+    let names = this.methodNamesByFile.get(file);
+    if (names === undefined) {
+      names = claimMethodMessages(file, new NameScope());
+      this.methodNamesByFile.set(file, names);
+    }
+    return names;
+  }
+
   private fieldLines(fields: readonly Field[], position: "singular" | "member"): ProtoFieldModel[] {
-    const names = new NameScope();
+    const names = new ProtoFieldNames();
     return fields.map((field) => {
       const type = this.fieldType(field);
       const isScalar = type.kind === "scalar" || type.kind === "i64" || type.kind === "enum";
@@ -241,6 +314,40 @@ class ProtoFileBuilder {
     const path = this.inputs.paths.of(other, ".proto");
     if (!this.imports.includes(path)) this.imports.push(path);
   }
+}
+
+function structsOf(file: ProgramFile): Struct[] {
+  return file.document.definitions.filter(
+    (d): d is Struct => d.kind === "struct" || d.kind === "union" || d.kind === "exception",
+  );
+}
+
+function servicesOf(file: ProgramFile): Service[] {
+  return file.document.definitions.filter((d): d is Service => d.kind === "service");
+}
+
+/**
+ * Claims the message names of a file in their fixed order (structs, services,
+ * then per method `_args`, `_result`, `_response`), so that the names of a
+ * file's method messages come out the same whichever file asks for them (a
+ * child service in another file names its parent's messages).
+ */
+function claimMethodMessages(file: ProgramFile, scope: NameScope): Map<FunctionDef, MethodMessageNames> {
+  for (const struct of structsOf(file)) scope.claim(protoIdentifier(struct.name.name));
+  // Services share the package's namespace with messages: no message may take a service's name.
+  for (const service of servicesOf(file)) scope.claim(protoIdentifier(service.name.name));
+  const names = new Map<FunctionDef, MethodMessageNames>();
+  for (const service of servicesOf(file)) {
+    for (const method of service.functions) {
+      const base = protoIdentifier(`${service.name.name}_${method.name.name}`);
+      names.set(method, {
+        args: scope.claim(`${base}_args`),
+        result: scope.claim(`${base}_result`),
+        response: scope.claim(`${base}_response`),
+      });
+    }
+  }
+  return names;
 }
 
 /** A structural key of a container type; i64 representations do not change the bytes. */

@@ -1,4 +1,4 @@
-import type { BaseTypeName, Const, ConstValue, IdentifierConst, IntConst, TypeRef } from "../ast.js";
+import type { Annotation, BaseTypeName, Const, ConstValue, Enum, IdentifierConst, IntConst, TypeRef } from "../ast.js";
 import type { Diagnostic } from "../diagnostic.js";
 import type { ProgramFile } from "../program.js";
 import {
@@ -6,15 +6,17 @@ import {
   E_CONST_FIELD_KEY,
   E_CONST_RANGE,
   E_CONST_TYPE,
+  E_GEN_INEXACT_CONST,
   E_INVALID_UUID,
   E_UNKNOWN_CONSTANT,
   E_UNKNOWN_ENUM_VALUE,
   E_UNKNOWN_FIELD,
   W_ENUM_VALUE_SCOPE,
-} from "./codes.js";
-import { DiagnosticSink } from "./diagnostic-sink.js";
+} from "../diagnostic-codes.js";
+import { type I64Repr, tsTypeOf } from "./annotation-values.js";
+import { DiagnosticSink, startOfFile } from "./diagnostic-sink.js";
 import type { CheckedProgram } from "./program-model.js";
-import { didYouMean } from "./suggest-name.js";
+import { didYouMean } from "../suggest-name.js";
 import { resolveTrueType, type TrueType, typeText } from "./type-resolution.js";
 import { fieldListsOf } from "./walk.js";
 
@@ -26,6 +28,9 @@ const INTEGER_RANGES: Partial<Record<BaseTypeName, readonly [bigint, bigint]>> =
   i64: [-(2n ** 63n), 2n ** 63n - 1n],
 };
 
+/** The integers a JavaScript number holds exactly: an i64 represented as a number must be one. */
+const SAFE_INTEGERS: readonly [bigint, bigint] = [BigInt(Number.MIN_SAFE_INTEGER), BigInt(Number.MAX_SAFE_INTEGER)];
+
 /** With or without braces, as Thrift accepts it. */
 const UUID_PATTERN =
   /^(?:\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -35,17 +40,20 @@ const UUID_PATTERN =
  * type, through typedefs, element by element. Follows Thrift's leniencies:
  * `0`/`1` (and `true`/`false` for numbers) are interchangeable with bools,
  * integers are valid doubles, `{}` is an empty list or set, and an enum value
- * is matched by its last name segment.
+ * is matched by its last name segment. An i64 that generated code holds as a
+ * JavaScript number (`ts.type = "number"`, or `i64` the `--i64` option) must
+ * be exact: `i64` is that option, "bigint" by default.
  */
-export function checkConstValues(program: CheckedProgram, sink: DiagnosticSink): void {
-  const checker = new ConstChecker(program, sink);
+export function checkConstValues(program: CheckedProgram, sink: DiagnosticSink, i64: I64Repr = "bigint"): void {
+  const checker = new ConstChecker(program, sink, i64);
   for (const file of program.files.values()) {
     for (const definition of file.document.definitions) {
       if (definition.kind === "const") checker.checkConst(file, definition);
     }
     for (const list of fieldListsOf(file.document)) {
       for (const field of list.fields) {
-        if (field.defaultValue !== undefined) checker.check(field.defaultValue, field.type, file, file, sink);
+        if (field.defaultValue === undefined) continue;
+        checker.check(field.defaultValue, field.type, file, file, sink, checker.reprOf(field.annotations));
       }
     }
   }
@@ -61,17 +69,30 @@ class ConstChecker {
   constructor(
     private readonly program: CheckedProgram,
     private readonly sink: DiagnosticSink,
+    private readonly defaultRepr: I64Repr,
   ) {}
+
+  /** The i64 representation that starts at an element with these annotations (a field or a constant). */
+  reprOf(annotations: readonly Annotation[]): I64Repr {
+    return tsTypeOf(annotations) ?? this.defaultRepr;
+  }
 
   checkConst(file: ProgramFile, definition: Const): void {
     this.following.push(definition);
-    this.check(definition.value, definition.type, file, file, this.sink);
+    this.check(definition.value, definition.type, file, file, this.sink, this.reprOf(definition.annotations));
     this.following.pop();
   }
 
-  /** Checks `value` (written in `valueFile`) against `type` (written in `typeFile`). */
-  check(value: ConstValue, type: TypeRef, typeFile: ProgramFile, valueFile: ProgramFile, out: DiagnosticSink): void {
-    const target = resolveTrueType(this.program, typeFile, type);
+  /** Checks `value` (written in `valueFile`) against `type` (written in `typeFile`, its i64s held as `repr`). */
+  check(
+    value: ConstValue,
+    type: TypeRef,
+    typeFile: ProgramFile,
+    valueFile: ProgramFile,
+    out: DiagnosticSink,
+    repr: I64Repr,
+  ): void {
+    const target = resolveTrueType(this.program, typeFile, type, repr);
     this.checkAgainst(value, target, typeText(type), valueFile, out);
   }
 
@@ -89,12 +110,14 @@ class ConstChecker {
         return this.checkEnum(value, target, valueFile, out);
       case "base":
         if (value.kind === "identifier") return this.checkReference(value, target, written, valueFile, out);
-        return checkBase(value, target.name, describeType(written, target.name), out);
+        return checkBase(value, target, describeType(written, target.name), out);
       case "list":
       case "set":
         if (value.kind === "identifier") return this.checkReference(value, target, written, valueFile, out);
         if (value.kind === "list") {
-          for (const element of value.elements) this.check(element, target.element, target.file, valueFile, out);
+          for (const element of value.elements) {
+            this.check(element, target.element, target.file, valueFile, out, target.repr);
+          }
         } else if (!(value.kind === "map" && value.entries.length === 0)) {
           mismatch(value, written, out);
         }
@@ -103,8 +126,8 @@ class ConstChecker {
         if (value.kind === "identifier") return this.checkReference(value, target, written, valueFile, out);
         if (value.kind === "map") {
           for (const entry of value.entries) {
-            this.check(entry.key, target.key, target.file, valueFile, out);
-            this.check(entry.value, target.value, target.file, valueFile, out);
+            this.check(entry.key, target.key, target.file, valueFile, out, target.repr);
+            this.check(entry.value, target.value, target.file, valueFile, out, target.repr);
           }
         } else if (!(value.kind === "list" && value.elements.length === 0)) {
           mismatch(value, written, out);
@@ -136,7 +159,7 @@ class ConstChecker {
             );
             continue;
           }
-          this.check(entry.value, field.type, target.file, valueFile, out);
+          this.check(entry.value, field.type, target.file, valueFile, out, this.reprOf(field.annotations));
         }
         return;
     }
@@ -160,15 +183,20 @@ class ConstChecker {
     if (resolved?.kind === "enumValue" && resolved.definition === target.definition) return;
     if (resolved?.kind === "const")
       return this.follow(resolved.file, resolved.definition, target, enumName, value, out);
-    // Thrift looks up only the part after the last dot in the declared enum.
+    // Thrift looks up only the part after the last dot in the declared enum, whatever the prefix says.
     const dot = value.name.lastIndexOf(".");
     const valueName = value.name.slice(dot + 1);
     if (dot >= 0 && target.definition.values.some((v) => v.name.name === valueName)) {
-      out.warning(
-        W_ENUM_VALUE_SCOPE,
-        `"${value.name}" is read as ${enumName}.${valueName}: the declared type is ${enumName}, and Thrift ignores the "${value.name.slice(0, dot)}" prefix`,
-        value.range,
-      );
+      const prefix = value.name.slice(0, dot);
+      const other = this.enumNamedBy(valueFile, prefix);
+      if (other !== undefined && other !== target.definition) {
+        out.warning(
+          W_ENUM_VALUE_SCOPE,
+          `"${value.name}" names enum ${other.name.name}, but the type here is enum ${enumName}: ` +
+            `Thrift ignores the "${prefix}." prefix and reads it as ${enumName}.${valueName}`,
+          value.range,
+        );
+      }
       return;
     }
     const suggestion = didYouMean(
@@ -176,6 +204,13 @@ class ConstChecker {
       target.definition.values.map((v) => `${enumName}.${v.name.name}`),
     );
     out.error(E_UNKNOWN_ENUM_VALUE, `"${value.name}" is not a value of enum ${enumName}${suggestion}`, value.range);
+  }
+
+  /** The enum `name` refers to as a type written in `file` (through typedefs), if it does. */
+  private enumNamedBy(file: ProgramFile, name: string): Enum | undefined {
+    const range = startOfFile(file.path);
+    const type = resolveTrueType(this.program, file, { kind: "named", name, annotations: [], range });
+    return type.kind === "enum" ? type.definition : undefined;
   }
 
   private checkReference(
@@ -198,7 +233,7 @@ class ConstChecker {
     // An enum value stands for its integer (Thrift declares enum values as i32 constants).
     const asInt: IntConst = { kind: "int", value: BigInt(resolved.value.value), text: value.name, range: value.range };
     if (target.kind === "base") {
-      checkBase(asInt, target.name, describeType(written, target.name), out);
+      checkBase(asInt, target, describeType(written, target.name), out);
     } else {
       mismatch(value, written, out);
     }
@@ -266,12 +301,12 @@ class ConstChecker {
 function targetKey(target: TrueType, written: string): string {
   switch (target.kind) {
     case "base":
-      return `${target.name}|${written}`;
+      return `${target.name}:${target.repr}|${written}`;
     case "list":
     case "set":
-      return `${target.kind}<${target.file.path}:${typeText(target.element)}>|${written}`;
+      return `${target.kind}<${target.file.path}:${typeText(target.element)}>:${target.repr}|${written}`;
     case "map":
-      return `map<${target.file.path}:${typeText(target.key)},${typeText(target.value)}>|${written}`;
+      return `map<${target.file.path}:${typeText(target.key)},${typeText(target.value)}>:${target.repr}|${written}`;
     case "enum":
     case "struct":
       return `${target.kind}:${target.file.path}#${target.definition.name.name}|${written}`;
@@ -280,7 +315,13 @@ function targetKey(target: TrueType, written: string): string {
   }
 }
 
-function checkBase(value: ConstValue, name: BaseTypeName, described: string, out: DiagnosticSink): void {
+function checkBase(
+  value: ConstValue,
+  target: Extract<TrueType, { kind: "base" }>,
+  described: string,
+  out: DiagnosticSink,
+): void {
+  const name = target.name;
   switch (name) {
     case "bool":
       if (value.kind === "bool") return;
@@ -301,6 +342,12 @@ function checkBase(value: ConstValue, name: BaseTypeName, described: string, out
       const [min, max] = INTEGER_RANGES[name]!;
       if (value.value < min || value.value > max) {
         out.error(E_CONST_RANGE, `${value.text} is out of range for ${described} (${min}..${max})`, value.range);
+      } else if (name === "i64" && target.repr === "number" && !fitsSafely(value.value)) {
+        out.error(
+          E_GEN_INEXACT_CONST,
+          `${value.text} cannot be represented exactly as a JavaScript number (i64 as "number"); use ts.type = "bigint" or "string"`,
+          value.range,
+        );
       }
       return;
     }
@@ -322,6 +369,10 @@ function checkBase(value: ConstValue, name: BaseTypeName, described: string, out
       }
       return;
   }
+}
+
+function fitsSafely(value: bigint): boolean {
+  return value >= SAFE_INTEGERS[0] && value <= SAFE_INTEGERS[1];
 }
 
 function mismatch(value: ConstValue, expected: string, out: DiagnosticSink): void {

@@ -1,15 +1,16 @@
 import type { SourceRange } from "../ast.js";
 import type { Diagnostic } from "../diagnostic.js";
+import type { DiagnosticCode } from "../diagnostic-codes.js";
 
 /** Collects diagnostics from the checker passes, in the order they are found. */
 export class DiagnosticSink {
   readonly diagnostics: Diagnostic[] = [];
 
-  error(code: string, message: string, range: SourceRange): void {
+  error(code: DiagnosticCode, message: string, range: SourceRange): void {
     this.diagnostics.push({ severity: "error", code, message, range });
   }
 
-  warning(code: string, message: string, range: SourceRange): void {
+  warning(code: DiagnosticCode, message: string, range: SourceRange): void {
     this.diagnostics.push({ severity: "warning", code, message, range });
   }
 }

@@ -1,6 +1,6 @@
 import type { EnumValue } from "../ast.js";
 import type { ProgramFile } from "../program.js";
-import { E_DUPLICATE_ENUM_VALUE, E_ENUM_VALUE_RANGE } from "./codes.js";
+import { E_DUPLICATE_ENUM_VALUE, E_ENUM_VALUE_RANGE } from "../diagnostic-codes.js";
 import type { DiagnosticSink } from "./diagnostic-sink.js";
 import { where } from "./source-location.js";
 

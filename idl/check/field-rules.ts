@@ -7,7 +7,7 @@ import {
   E_UNION_MULTIPLE_DEFAULTS,
   E_UNION_REQUIRED_FIELD,
   W_OPTIONAL_PARAM,
-} from "./codes.js";
+} from "../diagnostic-codes.js";
 import type { DiagnosticSink } from "./diagnostic-sink.js";
 import { where } from "./source-location.js";
 import { type FieldList, fieldListsOf } from "./walk.js";

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Include, ThriftDocument } from "../ast.js";
 import { parse } from "../parse.js";
 import type { ProgramFile } from "../program.js";
-import { E_INCLUDE_CYCLE, E_INCLUDE_NOT_FOUND, E_INCLUDE_SCOPE_CONFLICT, E_READ_FILE } from "./codes.js";
+import { E_INCLUDE_CYCLE, E_INCLUDE_NOT_FOUND, E_INCLUDE_SCOPE_CONFLICT, E_READ_FILE } from "../diagnostic-codes.js";
 import { type DiagnosticSink, startOfFile } from "./diagnostic-sink.js";
 
 /** How files are found and read while loading a program. */
@@ -51,7 +51,7 @@ export function loadFiles(rootPaths: readonly string[], options: FileLoaderOptio
     }
   };
 
-  const visit = (absPath: string, text: string): ProgramFile => {
+  const visit = (absPath: string, text: string, includeDir: string | undefined): ProgramFile => {
     const { document, diagnostics } = parse(text, absPath);
     sink.diagnostics.push(...diagnostics);
     const file: MutableProgramFile = {
@@ -60,6 +60,7 @@ export function loadFiles(rootPaths: readonly string[], options: FileLoaderOptio
       source: text,
       document,
       includes: new Map(),
+      includeDir,
     };
     inProgress.set(absPath, file);
     stack.push(absPath);
@@ -77,9 +78,9 @@ export function loadFiles(rootPaths: readonly string[], options: FileLoaderOptio
   const resolveInclude = (from: ProgramFile, include: Include): ProgramFile | undefined => {
     const searchDirs = [path.dirname(from.path), ...options.includeDirs.map((dir) => path.resolve(dir))];
     const candidates = path.isAbsolute(include.path)
-      ? [path.normalize(include.path)]
-      : [...new Set(searchDirs.map((dir) => path.resolve(dir, include.path)))];
-    for (const candidate of candidates) {
+      ? [{ file: path.normalize(include.path), includeDir: undefined }]
+      : uniqueCandidates(searchDirs, include.path, from.includeDir);
+    for (const { file: candidate, includeDir } of candidates) {
       const cycleStart = stack.indexOf(candidate);
       if (cycleStart >= 0) {
         const cycle = [...stack.slice(cycleStart), candidate].map((p) => path.basename(p));
@@ -90,7 +91,7 @@ export function loadFiles(rootPaths: readonly string[], options: FileLoaderOptio
       const known = files.get(candidate);
       if (known !== undefined) return known;
       const result = read(candidate);
-      if (result.ok) return visit(candidate, result.text);
+      if (result.ok) return visit(candidate, result.text, includeDir);
       if (!result.missing) {
         sink.error(E_READ_FILE, `cannot read included file "${include.path}": ${result.reason}`, include.range);
         return undefined;
@@ -133,9 +134,31 @@ export function loadFiles(rootPaths: readonly string[], options: FileLoaderOptio
       sink.error(E_READ_FILE, `cannot read file: ${result.reason}`, startOfFile(absPath));
       continue;
     }
-    roots.push(visit(absPath, result.text));
+    roots.push(visit(absPath, result.text, undefined));
   }
   return { roots, files };
+}
+
+/**
+ * Where to look for `includePath`, in order, without repeats: first next to
+ * the including file (the first search directory; what is found there shares
+ * the including file's `-I` directory, `fromIncludeDir`), then in each `-I`
+ * directory, which is remembered with what is found there.
+ */
+function uniqueCandidates(
+  searchDirs: readonly string[],
+  includePath: string,
+  fromIncludeDir: string | undefined,
+): { file: string; includeDir: string | undefined }[] {
+  const seen = new Set<string>();
+  const candidates: { file: string; includeDir: string | undefined }[] = [];
+  searchDirs.forEach((dir, index) => {
+    const file = path.resolve(dir, includePath);
+    if (seen.has(file)) return;
+    seen.add(file);
+    candidates.push({ file, includeDir: index === 0 ? fromIncludeDir : dir });
+  });
+  return candidates;
 }
 
 /** Thrift's scope for a file: its base name without the extension. */

@@ -1,8 +1,8 @@
-import type { Enum, Service, Struct, Typedef } from "../ast.js";
+import type { Definition, Enum, Service, Struct, Typedef } from "../ast.js";
 import type { Program, ProgramFile, Resolved, ResolvedConstant } from "../program.js";
 import type { FileSymbols } from "./symbol-table.js";
 
-/** A name split at its first dot: `shared.Type` has scope `shared`. */
+/** A name split at its last dot: `shared.Type` has scope `shared`. */
 interface ScopedName {
   readonly scope: string | undefined;
   readonly name: string;
@@ -24,36 +24,31 @@ export class CheckedProgram implements Program {
   }
 
   resolveType(from: ProgramFile, name: string): Resolved<Typedef | Enum | Struct> | undefined {
-    const target = this.scopeTarget(from, splitScope(name));
-    if (target === undefined) return undefined;
-    const definition = this.symbolsOf(target.file).types.get(target.name);
-    return definition === undefined ? undefined : { file: target.file, definition };
+    return this.lookUp(from, name, (symbols) => symbols.types);
   }
 
   resolveService(from: ProgramFile, name: string): Resolved<Service> | undefined {
-    const target = this.scopeTarget(from, splitScope(name));
-    if (target === undefined) return undefined;
-    const definition = this.symbolsOf(target.file).services.get(target.name);
-    return definition === undefined ? undefined : { file: target.file, definition };
+    return this.lookUp(from, name, (symbols) => symbols.services);
   }
 
+  /**
+   * Like Thrift, a constant reference is looked up as a whole: `MAX` and
+   * `Color.RED` in the file itself first, then `inc.MAX` and `inc.Color.RED`
+   * in the included file whose scope is `inc` (which may hold dots itself).
+   */
   resolveConstant(from: ProgramFile, name: string): ResolvedConstant | undefined {
-    const parts = name.split(".");
-    if (parts.length === 1) return this.constIn(from, name);
-    if (parts.length === 2) {
-      // `A.B` is a local enum value first, then a constant of an included file (Thrift's order).
-      const [first, second] = parts as [string, string];
-      const local = this.enumValueIn(from, first, second);
-      if (local !== undefined) return local;
-      const included = from.includes.get(first);
-      return included === undefined ? undefined : this.constIn(included, second);
-    }
-    if (parts.length === 3) {
-      const [scope, enumName, valueName] = parts as [string, string, string];
-      const included = from.includes.get(scope);
-      return included === undefined ? undefined : this.enumValueIn(included, enumName, valueName);
-    }
-    return undefined;
+    const local = this.constIn(from, name);
+    if (local !== undefined) return local;
+    const { scope: prefix, name: last } = splitScope(name);
+    if (prefix === undefined) return undefined;
+    const localValue = this.enumValueIn(from, prefix, last);
+    if (localValue !== undefined) return localValue;
+    const included = from.includes.get(prefix);
+    const includedConst = included === undefined ? undefined : this.constIn(included, last);
+    if (includedConst !== undefined) return includedConst;
+    const { scope, name: enumName } = splitScope(prefix);
+    const enumFile = scope === undefined ? undefined : from.includes.get(scope);
+    return enumFile === undefined ? undefined : this.enumValueIn(enumFile, enumName, last);
   }
 
   /**
@@ -81,11 +76,18 @@ export class CheckedProgram implements Program {
     }
   }
 
-  private scopeTarget(from: ProgramFile, scoped: ScopedName): { file: ProgramFile; name: string } | undefined {
-    if (scoped.scope === undefined) return { file: from, name: scoped.name };
-    const file = from.includes.get(scoped.scope);
-    if (file === undefined || scoped.name.includes(".")) return undefined;
-    return { file, name: scoped.name };
+  /** `name` as a definition of `from` itself, else as `scope.Name` of an included file (Thrift's order). */
+  private lookUp<D extends Definition>(
+    from: ProgramFile,
+    name: string,
+    table: (symbols: FileSymbols) => ReadonlyMap<string, D>,
+  ): Resolved<D> | undefined {
+    const local = table(this.symbolsOf(from)).get(name);
+    if (local !== undefined) return { file: from, definition: local };
+    const { scope, name: last } = splitScope(name);
+    const file = scope === undefined ? undefined : from.includes.get(scope);
+    const definition = file === undefined ? undefined : table(this.symbolsOf(file)).get(last);
+    return definition === undefined ? undefined : { file: file!, definition };
   }
 
   private constIn(file: ProgramFile, name: string): ResolvedConstant | undefined {
@@ -101,8 +103,12 @@ export class CheckedProgram implements Program {
   }
 }
 
-/** Splits `scope.Name` at the first dot; a name without a dot has no scope. */
+/**
+ * Splits `scope.Name` at its last dot: an include's scope is its file name
+ * without the extension, which may hold dots (`include "Foo.bar.thrift"` is
+ * `Foo.bar`), while the names it defines are referred to without dots.
+ */
 export function splitScope(name: string): ScopedName {
-  const dot = name.indexOf(".");
+  const dot = name.lastIndexOf(".");
   return dot < 0 ? { scope: undefined, name } : { scope: name.slice(0, dot), name: name.slice(dot + 1) };
 }

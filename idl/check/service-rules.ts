@@ -9,11 +9,11 @@ import {
   E_THROWS_NOT_EXCEPTION,
   E_UNKNOWN_SCOPE,
   E_UNKNOWN_SERVICE,
-} from "./codes.js";
+} from "../diagnostic-codes.js";
 import type { DiagnosticSink } from "./diagnostic-sink.js";
 import { type CheckedProgram, splitScope } from "./program-model.js";
 import { where } from "./source-location.js";
-import { didYouMean } from "./suggest-name.js";
+import { didYouMean } from "../suggest-name.js";
 import { resolveTrueType } from "./type-resolution.js";
 
 /**

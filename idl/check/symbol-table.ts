@@ -1,6 +1,6 @@
 import type { Const, Definition, Enum, Service, Struct, Typedef } from "../ast.js";
 import type { ProgramFile } from "../program.js";
-import { E_DUPLICATE_DEFINITION } from "./codes.js";
+import { E_DUPLICATE_DEFINITION } from "../diagnostic-codes.js";
 import type { DiagnosticSink } from "./diagnostic-sink.js";
 import { where } from "./source-location.js";
 

@@ -1,20 +1,28 @@
 import path from "node:path";
 import type { BaseTypeName, Enum, NamedType, Struct, Typedef, TypeRef } from "../ast.js";
 import type { Program, ProgramFile } from "../program.js";
-import { E_NOT_A_TYPE, E_TYPEDEF_CYCLE, E_UNKNOWN_SCOPE, E_UNKNOWN_TYPE } from "./codes.js";
+import { type I64Repr, tsTypeOf } from "./annotation-values.js";
+import { E_NOT_A_TYPE, E_TYPEDEF_CYCLE, E_UNKNOWN_SCOPE, E_UNKNOWN_TYPE } from "../diagnostic-codes.js";
 import type { DiagnosticSink } from "./diagnostic-sink.js";
 import { type CheckedProgram, splitScope } from "./program-model.js";
-import { didYouMean } from "./suggest-name.js";
+import { didYouMean } from "../suggest-name.js";
 import { forEachTypeRef } from "./walk.js";
 
 /**
  * A type with typedefs looked through. Containers keep the file their
  * element types were written in, because names inside them resolve there.
+ * `repr` is how generated code represents the i64s inside (`ts.type`).
  */
 export type TrueType =
-  | { readonly kind: "base"; readonly name: BaseTypeName }
-  | { readonly kind: "list" | "set"; readonly element: TypeRef; readonly file: ProgramFile }
-  | { readonly kind: "map"; readonly key: TypeRef; readonly value: TypeRef; readonly file: ProgramFile }
+  | { readonly kind: "base"; readonly name: BaseTypeName; readonly repr: I64Repr }
+  | { readonly kind: "list" | "set"; readonly element: TypeRef; readonly file: ProgramFile; readonly repr: I64Repr }
+  | {
+      readonly kind: "map";
+      readonly key: TypeRef;
+      readonly value: TypeRef;
+      readonly file: ProgramFile;
+      readonly repr: I64Repr;
+    }
   | { readonly kind: "enum"; readonly file: ProgramFile; readonly definition: Enum }
   | { readonly kind: "struct"; readonly file: ProgramFile; readonly definition: Struct }
   /** The name did not resolve (already reported by checkTypeReferences) or a typedef cycle. */
@@ -22,20 +30,32 @@ export type TrueType =
 
 const UNRESOLVED: TrueType = { kind: "unresolved" };
 
-/** Resolves a type as written in `file`, through any chain of typedefs. Never loops. */
-export function resolveTrueType(program: Program, file: ProgramFile, type: TypeRef): TrueType {
+/** The names of Thrift's own types, for suggestions: `strng` is more likely `string` than anything declared. */
+const BUILT_IN_TYPE_NAMES: readonly string[] = [
+  "bool", "byte", "i8", "i16", "i32", "i64", "double", "string", "binary", "uuid", "list", "set", "map",
+];
+
+/**
+ * Resolves a type as written in `file`, through any chain of typedefs. Never
+ * loops. `repr` is the i64 representation the type inherits (from its field,
+ * constant or the `--i64` option); a type's own `ts.type` overrides it, and a
+ * typedef's own `ts.type` overrides that, as in generated code.
+ */
+export function resolveTrueType(program: Program, file: ProgramFile, type: TypeRef, repr: I64Repr = "bigint"): TrueType {
   const seen = new Set<Typedef>();
   let currentFile = file;
   let current: TypeRef = type;
+  let currentRepr = repr;
   for (;;) {
+    currentRepr = tsTypeOf(current.annotations) ?? currentRepr;
     switch (current.kind) {
       case "base":
-        return { kind: "base", name: current.name };
+        return { kind: "base", name: current.name, repr: currentRepr };
       case "list":
       case "set":
-        return { kind: current.kind, element: current.element, file: currentFile };
+        return { kind: current.kind, element: current.element, file: currentFile, repr: currentRepr };
       case "map":
-        return { kind: "map", key: current.key, value: current.value, file: currentFile };
+        return { kind: "map", key: current.key, value: current.value, file: currentFile, repr: currentRepr };
       case "named": {
         const resolved = program.resolveType(currentFile, current.name);
         if (resolved === undefined) return UNRESOLVED;
@@ -45,6 +65,7 @@ export function resolveTrueType(program: Program, file: ProgramFile, type: TypeR
         if (seen.has(definition)) return UNRESOLVED;
         seen.add(definition);
         currentFile = resolved.file;
+        currentRepr = tsTypeOf(definition.annotations) ?? currentRepr;
         current = definition.type;
       }
     }
@@ -105,7 +126,8 @@ function reportUnresolved(program: CheckedProgram, file: ProgramFile, type: Name
     target === undefined
       ? `unknown type "${type.name}"`
       : `unknown type "${type.name}": ${path.basename(target.path)} defines no type "${name}"`;
-  sink.error(E_UNKNOWN_TYPE, message + didYouMean(type.name, program.visibleNames(file, "type")), type.range);
+  const candidates = [...BUILT_IN_TYPE_NAMES, ...program.visibleNames(file, "type")];
+  sink.error(E_UNKNOWN_TYPE, message + didYouMean(type.name, candidates), type.range);
 }
 
 function checkTypedefCycles(program: CheckedProgram, sink: DiagnosticSink): void {

@@ -1,8 +1,9 @@
 import type { CstNode, IToken } from "chevrotain";
 import type { Identifier, SourceRange } from "../ast.js";
 import type { Diagnostic } from "../diagnostic.js";
+import type { DiagnosticCode } from "../diagnostic-codes.js";
 import { tokenEnd } from "./cst-access.js";
-import { E_INVALID_ESCAPE } from "./diagnostic-codes.js";
+import { E_INVALID_ESCAPE } from "../diagnostic-codes.js";
 import type { TokenIndex } from "./token-index.js";
 import type { SourceMap } from "./source-map.js";
 import { decodeStringLiteral } from "./string-escapes.js";
@@ -15,11 +16,11 @@ export class BuildContext {
     readonly diagnostics: Diagnostic[],
   ) {}
 
-  error(code: string, message: string, range: SourceRange): void {
+  error(code: DiagnosticCode, message: string, range: SourceRange): void {
     this.diagnostics.push({ severity: "error", code, message, range });
   }
 
-  warning(code: string, message: string, range: SourceRange): void {
+  warning(code: DiagnosticCode, message: string, range: SourceRange): void {
     this.diagnostics.push({ severity: "warning", code, message, range });
   }
 

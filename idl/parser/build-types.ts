@@ -1,16 +1,16 @@
 import type { CstNode } from "chevrotain";
 import type { Annotation, BaseTypeName, TypeRef } from "../ast.js";
 import type { BuildContext } from "./build-context.js";
-import { nodesOf, tokensOf } from "./cst-access.js";
+import { firstToken, nodesOf } from "./cst-access.js";
 
 /** A type from a `fieldType` node; undefined when recovery left nothing usable. */
 export function buildTypeRef(context: BuildContext, node: CstNode | undefined): TypeRef | undefined {
   if (node === undefined) return undefined;
   const range = context.nodeRange(node);
   const annotations = buildAnnotations(context, node);
-  const base = tokensOf(node, "baseType")[0];
+  const base = firstToken(node, "baseType");
   if (base !== undefined) return { kind: "base", range, name: base.image as BaseTypeName, annotations };
-  const named = tokensOf(node, "namedType")[0];
+  const named = firstToken(node, "namedType");
   if (named !== undefined) return { kind: "named", range, name: named.image, annotations };
 
   const map = nodesOf(node, "mapType")[0];
@@ -36,9 +36,9 @@ export function buildAnnotations(context: BuildContext, owner: CstNode): Annotat
   if (list === undefined) return [];
   const result: Annotation[] = [];
   for (const node of nodesOf(list, "annotation")) {
-    const key = tokensOf(node, "key")[0];
+    const key = firstToken(node, "key");
     if (key === undefined) continue;
-    const value = context.stringValue(tokensOf(node, "value")[0]);
+    const value = context.stringValue(firstToken(node, "value"));
     result.push({ range: context.nodeRange(node), key: key.image, value });
   }
   return result;
@@ -48,7 +48,7 @@ export function buildAnnotations(context: BuildContext, owner: CstNode): Annotat
 function cppTypes(context: BuildContext, container: CstNode): Annotation[] {
   const result: Annotation[] = [];
   for (const cppType of nodesOf(container, "cppType")) {
-    const value = context.stringValue(tokensOf(cppType, "StringLiteral")[0]);
+    const value = context.stringValue(firstToken(cppType, "StringLiteral"));
     if (value !== undefined) result.push({ range: context.nodeRange(cppType), key: "cpp_type", value });
   }
   return result;

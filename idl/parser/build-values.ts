@@ -1,16 +1,16 @@
 import type { CstNode, IToken } from "chevrotain";
 import type { ConstValue, IntConst, MapConstEntry } from "../ast.js";
 import type { BuildContext } from "./build-context.js";
-import { nodesOf, tokensOf } from "./cst-access.js";
+import { firstToken, nodesOf } from "./cst-access.js";
 import { doubleLiteralValue, integerLiteralValue } from "./number-literals.js";
 import { InvalidNumber } from "./tokens.js";
 
 /** A constant value from a `constValue` node; undefined when recovery left nothing usable. */
 export function buildConstValue(context: BuildContext, node: CstNode | undefined): ConstValue | undefined {
   if (node === undefined) return undefined;
-  const integer = tokensOf(node, "IntegerLiteral")[0];
+  const integer = firstToken(node, "IntegerLiteral");
   if (integer !== undefined) return buildIntConst(context, integer);
-  const double = tokensOf(node, "DoubleLiteral")[0];
+  const double = firstToken(node, "DoubleLiteral");
   if (double !== undefined) {
     return {
       kind: "double",
@@ -19,13 +19,13 @@ export function buildConstValue(context: BuildContext, node: CstNode | undefined
       text: double.image,
     };
   }
-  const string = tokensOf(node, "StringLiteral")[0];
+  const string = firstToken(node, "StringLiteral");
   if (string !== undefined)
     return { kind: "string", range: context.tokenRange(string), value: context.stringValue(string)! };
-  const boolean = tokensOf(node, "True")[0] ?? tokensOf(node, "False")[0];
+  const boolean = firstToken(node, "True") ?? firstToken(node, "False");
   if (boolean !== undefined)
     return { kind: "bool", range: context.tokenRange(boolean), value: boolean.image === "true" };
-  const reference = tokensOf(node, "Identifier")[0];
+  const reference = firstToken(node, "Identifier");
   if (reference !== undefined)
     return { kind: "identifier", range: context.tokenRange(reference), name: reference.image };
 

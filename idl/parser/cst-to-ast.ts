@@ -3,9 +3,17 @@ import type * as ast from "../ast.js";
 import type { BuildContext } from "./build-context.js";
 import { buildAnnotations, buildTypeRef } from "./build-types.js";
 import { buildConstValue, buildIntConst } from "./build-values.js";
-import { nodesOf, tokensOf } from "./cst-access.js";
-import { E_MISPLACED_HEADER, E_SYNTAX, W_IMPLICIT_FIELD_ID } from "./diagnostic-codes.js";
+import { integerLiteralValue } from "./number-literals.js";
+import { firstToken, nodesOf, tokensOf } from "./cst-access.js";
+import { E_MISPLACED_HEADER, E_SYNTAX, W_IMPLICIT_FIELD_ID } from "../diagnostic-codes.js";
+import { didYouMean } from "../suggest-name.js";
 import { describeFound } from "./error-messages.js";
+import { Identifier, InvalidNumber } from "./tokens.js";
+
+/** The words that can start a header or definition, for suggestions (`servce` is likely `service`). */
+const TOP_LEVEL_KEYWORDS: readonly string[] = [
+  "include", "cpp_include", "namespace", "typedef", "const", "enum", "struct", "union", "exception", "service",
+];
 
 /** Hands out Thrift's ids for fields written without one: -1, -2, ... within one list. */
 class ImplicitFieldIds {
@@ -49,7 +57,7 @@ export class CstToAst {
     const { context } = this;
     const include = nodesOf(node, "includeHeader")[0];
     if (include !== undefined) {
-      const path = context.stringValue(tokensOf(include, "StringLiteral")[0]);
+      const path = context.stringValue(firstToken(include, "StringLiteral"));
       if (path === undefined) return undefined;
       const fileName = path.split(/[\\/]/).pop() ?? path;
       const scope = fileName.replace(/\.[^.]*$/, "");
@@ -57,14 +65,14 @@ export class CstToAst {
     }
     const cppInclude = nodesOf(node, "cppIncludeHeader")[0];
     if (cppInclude !== undefined) {
-      const path = context.stringValue(tokensOf(cppInclude, "StringLiteral")[0]);
+      const path = context.stringValue(firstToken(cppInclude, "StringLiteral"));
       if (path === undefined) return undefined;
       return { kind: "cpp_include", range: context.nodeRange(cppInclude, ["listSeparator"]), path };
     }
     const namespace = nodesOf(node, "namespaceHeader")[0];
     if (namespace !== undefined) {
-      const scope = tokensOf(namespace, "scope")[0];
-      const name = tokensOf(namespace, "name")[0];
+      const scope = firstToken(namespace, "scope");
+      const name = firstToken(namespace, "name");
       if (scope === undefined || name === undefined) return undefined;
       return {
         kind: "namespace",
@@ -113,7 +121,7 @@ export class CstToAst {
 
   private typedef(node: CstNode): ast.Typedef | undefined {
     const { context } = this;
-    const name = context.identifier(tokensOf(node, "name")[0]);
+    const name = context.identifier(firstToken(node, "name"));
     const type = buildTypeRef(context, nodesOf(node, "fieldType")[0]);
     if (name === undefined || type === undefined) return undefined;
     const range = context.nodeRange(node, ["listSeparator"]);
@@ -123,7 +131,7 @@ export class CstToAst {
 
   private constant(node: CstNode): ast.Const | undefined {
     const { context } = this;
-    const name = context.identifier(tokensOf(node, "name")[0]);
+    const name = context.identifier(firstToken(node, "name"));
     const type = buildTypeRef(context, nodesOf(node, "fieldType")[0]);
     const value = buildConstValue(context, nodesOf(node, "constValue")[0]);
     if (name === undefined || type === undefined || value === undefined) return undefined;
@@ -134,14 +142,14 @@ export class CstToAst {
 
   private enumeration(node: CstNode): ast.Enum | undefined {
     const { context } = this;
-    const name = context.identifier(tokensOf(node, "name")[0]);
+    const name = context.identifier(firstToken(node, "name"));
     if (name === undefined) return undefined;
     const values: ast.EnumValue[] = [];
     let previous = -1;
     for (const valueNode of nodesOf(node, "enumValue")) {
-      const valueName = context.identifier(tokensOf(valueNode, "name")[0]);
+      const valueName = context.identifier(firstToken(valueNode, "name"));
       if (valueName === undefined) continue;
-      const literal = tokensOf(valueNode, "value")[0];
+      const literal = firstToken(valueNode, "value");
       const explicitValue = literal === undefined ? undefined : buildIntConst(context, literal);
       const value = explicitValue === undefined ? previous + 1 : Number(explicitValue.value);
       previous = value;
@@ -155,8 +163,8 @@ export class CstToAst {
 
   private struct(node: CstNode): ast.Struct | undefined {
     const { context } = this;
-    const keyword = tokensOf(node, "keyword")[0];
-    const name = context.identifier(tokensOf(node, "name")[0]);
+    const keyword = firstToken(node, "keyword");
+    const name = context.identifier(firstToken(node, "name"));
     if (keyword === undefined || name === undefined) return undefined;
     const range = context.nodeRange(node);
     return {
@@ -171,7 +179,7 @@ export class CstToAst {
 
   private service(node: CstNode): ast.Service | undefined {
     const { context } = this;
-    const name = context.identifier(tokensOf(node, "name")[0]);
+    const name = context.identifier(firstToken(node, "name"));
     if (name === undefined) return undefined;
     const functions = nodesOf(node, "functionDefinition")
       .map((fn) => this.function(fn))
@@ -182,7 +190,7 @@ export class CstToAst {
       range,
       doc: context.doc(range),
       name,
-      extends: context.identifier(tokensOf(node, "base")[0]),
+      extends: context.identifier(firstToken(node, "base")),
       functions,
       annotations: buildAnnotations(context, node),
     };
@@ -190,8 +198,8 @@ export class CstToAst {
 
   private function(node: CstNode): ast.FunctionDef | undefined {
     const { context } = this;
-    const name = context.identifier(tokensOf(node, "name")[0]);
-    const voidToken = tokensOf(node, "Void")[0];
+    const name = context.identifier(firstToken(node, "name"));
+    const voidToken = firstToken(node, "Void");
     const returnType: ast.TypeRef | ast.VoidType | undefined =
       voidToken !== undefined
         ? { kind: "void", range: context.tokenRange(voidToken) }
@@ -222,12 +230,12 @@ export class CstToAst {
 
   private field(node: CstNode, implicitIds: ImplicitFieldIds): ast.Field | undefined {
     const { context } = this;
-    const name = context.identifier(tokensOf(node, "name")[0]);
+    const name = context.identifier(firstToken(node, "name"));
     const type = buildTypeRef(context, nodesOf(node, "fieldType")[0]);
     if (name === undefined || type === undefined) return undefined;
     const range = context.nodeRange(node);
-    const idToken = tokensOf(node, "id")[0];
-    const requiredness = tokensOf(node, "requiredness")[0];
+    const idToken = firstToken(node, "id");
+    const requiredness = firstToken(node, "requiredness");
     const defaultNode = nodesOf(node, "constValue")[0];
     let id: number;
     if (idToken === undefined) {
@@ -238,7 +246,8 @@ export class CstToAst {
         range,
       );
     } else {
-      id = Number(buildIntConst(context, idToken).value);
+      // A malformed number was reported by the lexer; 0 keeps the field (see buildIntConst).
+      id = idToken.tokenType === InvalidNumber ? 0 : Number(integerLiteralValue(idToken.image));
     }
     return {
       range,
@@ -265,9 +274,10 @@ export class CstToAst {
       // One report per run of skipped tokens, and none when the run is the
       // tail of a definition whose syntax error was already reported.
       if (continuesRun || this.errorOffsets.has(token.startOffset)) continue;
+      const suggestion = token.tokenType === Identifier ? didYouMean(token.image, TOP_LEVEL_KEYWORDS) : "";
       this.context.error(
         E_SYNTAX,
-        `expected a definition such as 'struct', 'enum' or 'service' but found ${describeFound(token)}`,
+        `expected a definition such as 'struct', 'enum' or 'service' but found ${describeFound(token)}${suggestion}`,
         this.context.tokenRange(token),
       );
     }

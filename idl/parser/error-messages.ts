@@ -1,4 +1,5 @@
-import { EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 
 /**
  * Turns chevrotain's parse failures into messages a user understands:

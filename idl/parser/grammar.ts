@@ -1,4 +1,4 @@
-import { CstParser } from "chevrotain";
+import { CstParser } from "./chevrotain.js";
 import { thriftErrorMessages } from "./error-messages.js";
 import * as t from "./tokens.js";
 
@@ -11,12 +11,18 @@ import * as t from "./tokens.js";
  * syntax error the parser skips to the next definition keyword and reports
  * the skipped run once.
  */
-class ThriftGrammar extends CstParser {
-  constructor() {
+export class ThriftGrammar extends CstParser {
+  /**
+   * `validate` runs chevrotain's grammar checks (ambiguities, left recursion).
+   * The grammar is fixed and a test builds it validated; checking it on every
+   * start would cost as much as parsing a large file.
+   */
+  constructor(validate = false) {
     super(t.allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: "onlyOffset",
       errorMessageProvider: thriftErrorMessages,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }

@@ -1,6 +1,6 @@
 import type { IToken, TokenType } from "chevrotain";
 import type { Diagnostic } from "../diagnostic.js";
-import { E_NESTING_TOO_DEEP } from "./diagnostic-codes.js";
+import { E_NESTING_TOO_DEEP } from "../diagnostic-codes.js";
 import type { SourceMap } from "./source-map.js";
 import { LAngle, LCurly, LParen, LSquare, RAngle, RCurly, RParen, RSquare } from "./tokens.js";
 

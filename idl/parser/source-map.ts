@@ -11,14 +11,10 @@ export class SourceMap {
     readonly file: string,
     private readonly text: string,
   ) {
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 10 /* \n */) {
-        this.lineStarts.push(i + 1);
-      } else if (ch === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        this.lineStarts.push(i + 1);
-      }
+    // A regular expression finds the line ends far faster than a loop over every character.
+    const lineEnd = /\r\n?|\n/g;
+    for (let match = lineEnd.exec(text); match !== null; match = lineEnd.exec(text)) {
+      this.lineStarts.push(match.index + match[0].length);
     }
   }
 
@@ -27,8 +23,16 @@ export class SourceMap {
     return this.text.length;
   }
 
+  /** The line of the last position asked for: the parser asks in nearly increasing order. */
+  private lastLine = 0;
+
   position(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lastLine;
+    const starts = this.lineStarts;
+    if (starts[line]! <= clamped && (line + 1 === starts.length || clamped < starts[line + 1]!)) {
+      return { offset: clamped, line: line + 1, column: clamped - starts[line]! + 1 };
+    }
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
@@ -36,6 +40,7 @@ export class SourceMap {
       if (this.lineStarts[mid]! <= clamped) low = mid;
       else high = mid - 1;
     }
+    this.lastLine = low;
     return { offset: clamped, line: low + 1, column: clamped - this.lineStarts[low]! + 1 };
   }
 

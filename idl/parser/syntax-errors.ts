@@ -1,6 +1,7 @@
-import { EOF, type IRecognitionException, type IToken } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import type { Diagnostic } from "../diagnostic.js";
-import { E_SYNTAX } from "./diagnostic-codes.js";
+import { E_SYNTAX } from "../diagnostic-codes.js";
 import type { TokenIndex } from "./token-index.js";
 import type { SourceMap } from "./source-map.js";
 

@@ -1,4 +1,5 @@
-import { Lexer, createToken, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { Lexer, createToken } from "./chevrotain.js";
 
 /**
  * The token vocabulary of Thrift IDL, following Apache Thrift's thriftl.ll.

@@ -15,6 +15,18 @@ beforeAll(() => {
     ["struct A {", "  1: Missing m", "}", "const i8 SMALL = 300", "service S { oneway i32 f() }", ""].join("\n"),
   );
   writeFileSync(path.join(dir, "syntax.thrift"), "struct {\n");
+  writeFileSync(
+    path.join(dir, "hints.thrift"),
+    [
+      "struct Event {",
+      '  1: i64 at (ts.type = "float")',
+      "}",
+      "service Orders {",
+      '  void cancel(1: i64 id) (rpc.policy = "failfoo", rpc.timeout = "soon")',
+      "}",
+      "",
+    ].join("\n"),
+  );
   writeFileSync(path.join(dir, "uses-lib.thrift"), 'include "lib.thrift"\nstruct U { 1: lib.L l }\n');
   mkdirSync(path.join(dir, "libs"));
   writeFileSync(path.join(dir, "libs", "lib.thrift"), "struct L {}\n");
@@ -57,6 +69,16 @@ describe("rpcgen --check", () => {
       "rpcgen: 3 errors, 0 warnings",
       "",
     ]);
+  });
+
+  it("reports every error generation would, annotations included", () => {
+    const check = runRpcgen(["--check", "hints.thrift"], dir);
+    expect(check.code).toBe(1);
+    const codes = (stderr: string) => [...stderr.matchAll(/\[(E_\w+)\]$/gm)].map((m) => m[1]);
+    expect(codes(check.stderr)).toEqual(["E_GEN_TS_TYPE", "E_GEN_RPC_ANNOTATION", "E_GEN_RPC_ANNOTATION"]);
+    const generate = runRpcgen(["hints.thrift", "-o", "hints-out"], dir);
+    expect(generate.code).toBe(1);
+    expect(generate.stderr).toBe(check.stderr);
   });
 
   it("exits 1 on syntax errors, without a stack trace", () => {

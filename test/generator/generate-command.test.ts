@@ -76,16 +76,44 @@ describe("rpcgen file generation", () => {
     expect(stale.err.join("")).not.toContain("echo.ts");
   });
 
-  it("--skeleton writes a starter handler once and never overwrites it", async () => {
+  it("--skeleton writes a starter handler once, beside the generated folder, and never overwrites it", async () => {
     const p = project();
     expect(await runGenerateCommand(options(p, { skeleton: true }), captureIo(p.dir))).toBe(0);
-    const skeleton = path.join(p.out, "EchoHandlerImpl.ts");
-    expect(readFileSync(skeleton, "utf8")).toContain("export class EchoHandlerImpl implements echo.EchoHandler");
+    expect(existsSync(path.join(p.out, "EchoHandlerImpl.ts"))).toBe(false);
+    const skeleton = path.join(p.dir, "EchoHandlerImpl.ts");
+    const text = readFileSync(skeleton, "utf8");
+    expect(text).toContain('import type * as echo from "./gen/echo.js";');
+    expect(text).toContain("export class EchoHandlerImpl implements echo.EchoHandler");
     writeFileSync(skeleton, "// mine\n");
     const io = captureIo(p.dir);
     expect(await runGenerateCommand(options(p, { skeleton: true }), io)).toBe(0);
     expect(readFileSync(skeleton, "utf8")).toBe("// mine\n");
-    expect(io.out.join("")).toContain("kept gen/EchoHandlerImpl.ts");
+    expect(io.out.join("")).toContain("kept EchoHandlerImpl.ts");
+  });
+
+  it("--skeleton-out puts the skeletons elsewhere, importing the generated modules from there", async () => {
+    const p = project();
+    const run = await runGenerateCommand(options(p, { skeleton: true, skeletonOut: "src/handlers" }), captureIo(p.dir));
+    expect(run).toBe(0);
+    const text = readFileSync(path.join(p.dir, "src/handlers/EchoHandlerImpl.ts"), "utf8");
+    expect(text).toContain('import type * as echo from "../../gen/echo.js";');
+  });
+
+  it("--skeleton without -o writes next to the IDL file, like the generated files", async () => {
+    const p = project();
+    expect(await runGenerateCommand(options(p, { skeleton: true, outDir: undefined }), captureIo(p.dir))).toBe(0);
+    expect(readFileSync(path.join(p.dir, "EchoHandlerImpl.ts"), "utf8")).toContain('from "./echo.js"');
+  });
+
+  it("--erasable writes enums as const objects and relative imports ending in .ts", async () => {
+    const p = project('include "colors.thrift"\nstruct Paint { 1: colors.Color color }\n');
+    writeFileSync(path.join(p.dir, "colors.thrift"), "enum Color { RED = 1, GREEN = 2 }\n");
+    expect(await runGenerateCommand(options(p, { erasable: true }), captureIo(p.dir))).toBe(0);
+    expect(readFileSync(path.join(p.out, "echo.ts"), "utf8")).toContain('import * as colors from "./colors.ts";');
+    const colors = readFileSync(path.join(p.out, "colors.ts"), "utf8");
+    expect(colors).toContain("export const Color = {\n  RED: 1,\n  GREEN: 2,\n} as const;");
+    expect(colors).toContain("export type Color = (typeof Color)[keyof typeof Color];");
+    expect(colors).not.toContain("enum");
   });
 
   it("--templates replaces a template or partial by file name", async () => {

@@ -74,6 +74,12 @@ describe("struct factories", () => {
     expect(b.counters.get("hits")).toBe(3n);
   });
 
+  it("apply a union-typed default, which is a union value", () => {
+    const expected = { work: { num1: 1, num2: 2, op: 1, counters: new Map([["hits", 3n]]), flag: true } };
+    expect(everything["createWithChoice"]({}).choice).toEqual(expected);
+    expect(everything["WithChoiceDescriptor"].fields[0].defaultValue()).toEqual(expected);
+  });
+
   it("are used for struct constants", () => {
     expect(everything["SAMPLE_WORK"]).toMatchObject({ num1: 1, num2: 2, op: 1, flag: true });
   });
@@ -196,6 +202,15 @@ describe("exceptions", () => {
     expect(fields).toEqual([["message", "message_"], ["name", "name_"], ["stack", "stack_"], ["code", "code"]]);
   });
 
+  it("carry a message: the message field, else a summary of their scalar fields", () => {
+    expect(new everything["NotFound"]({ resource: "users/7" }).message).toBe("resource: users/7, code: 404");
+    expect(String(new everything["NotFound"]({ resource: "x", code: 410 }))).toBe("NotFound: resource: x, code: 410");
+    expect(new everything["Awkward"]({ message_: 3, code: 1 }).message).toBe(
+      "message: 3, name: undefined, stack: undefined, code: 1",
+    );
+    expect(new everything["Empty"]().message).toBe("");
+  });
+
   it("can be rebuilt by a codec through exceptionClass", () => {
     const descriptor = everything["DivideByZeroDescriptor"];
     const rebuilt = new descriptor.exceptionClass({ dividend: 1 });
@@ -236,6 +251,41 @@ describe("service descriptors", () => {
     expect(child.methods.getStruct.service).toBe("ScientificCalculator");
     expect(child.methods.getStruct.args).toBe(shared["SharedServiceService"].methods.getStruct.args);
     expect(child.parent).toBe(everything["CalculatorService"]);
+  });
+
+  it("are complete at run time, though generated code leaves out what equals the default", () => {
+    const service = everything["CalculatorService"];
+    expect(service.methods.zip).toEqual({
+      name: "zip",
+      jsName: "zip",
+      fullName: "Calculator.zip",
+      service: "Calculator",
+      oneway: true,
+      args: {
+        name: "everything.Calculator_zip_args",
+        kind: "struct",
+        fields: [{ id: 1, name: "note", jsName: "note", protoNumber: 1, type: { kind: "string" }, requiredness: "default" }],
+      },
+      result: { name: "everything.Calculator_zip_result", kind: "struct", fields: [] },
+      hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
+      annotations: {},
+    });
+    expect(service.annotations).toEqual({ version: "1.2.0", "rpc.retries": "2" });
+    const base = shared["SharedServiceService"];
+    expect(base.version).toBeUndefined();
+    expect(base.parent).toBeUndefined();
+    expect(base.methods.getStruct.result.fields[0]).toEqual({
+      id: 0,
+      name: "success",
+      jsName: "success",
+      protoNumber: 100000,
+      type: { kind: "struct", struct: expect.any(Function) },
+      requiredness: "optional",
+    });
+    // An inherited method keeps its parent's hints unless the child's own annotations change them.
+    expect(everything["ScientificCalculatorService"].methods.getStruct.hints).toEqual(service.methods.getStruct.hints);
+    expect(service.methods.getStruct.hints).toEqual({ timeoutMs: 1500, idempotent: true, retries: 2, policy: "failover" });
+    expect(base.methods.getStruct.hints).toEqual({ timeoutMs: 1500, idempotent: true, policy: "failover" });
   });
 
   it("map field ids to protobuf numbers per docs/PROTO-MAPPING.md", () => {

@@ -13,6 +13,7 @@ const fixtureRoots = ["everything.thrift", "keywords.thrift"].map((f) => path.jo
 
 describe("generated code for the corpus and the fixtures", () => {
   const scratch = scratchDir("typecheck");
+  const erasableScratch = scratchDir("typecheck-erasable");
   const outputs = new Map<string, GeneratedFile[]>();
 
   beforeAll(async () => {
@@ -20,9 +21,14 @@ describe("generated code for the corpus and the fixtures", () => {
     outputs.set("corpus-i64-string", await generateFrom(corpusFiles, { i64: "string" }));
     outputs.set("fixtures", await generateFrom(fixtureRoots, { skeleton: true }));
     for (const [name, files] of outputs) writeGenerated(path.join(scratch.dir, name), files);
+    writeGenerated(path.join(erasableScratch.dir, "corpus"), await generateFrom(corpusFiles, { erasable: true }));
+    writeGenerated(path.join(erasableScratch.dir, "fixtures"), await generateFrom(fixtureRoots, { erasable: true, skeleton: true }));
   }, 240_000);
 
-  afterAll(() => scratch.dispose());
+  afterAll(() => {
+    scratch.dispose();
+    erasableScratch.dispose();
+  });
 
   it("covers every corpus file except BrokenConstants.thrift", () => {
     expect(corpusFiles.length).toBe(21);
@@ -30,8 +36,14 @@ describe("generated code for the corpus and the fixtures", () => {
     expect(tsFiles.length).toBe(21);
   });
 
-  it("type-checks with tsc --strict (i64 as bigint and as string, skeletons included)", () => {
+  it("type-checks under the strictest settings, without skipLibCheck (i64 as bigint and as string, skeletons included)", () => {
     const result = typeCheck(scratch.dir);
+    expect(result.output).toBe("");
+    expect(result.status).toBe(0);
+  }, 240_000);
+
+  it("type-checks with erasableSyntaxOnly when generated with --erasable", () => {
+    const result = typeCheck(erasableScratch.dir, { erasable: true });
     expect(result.output).toBe("");
     expect(result.status).toBe(0);
   }, 240_000);

@@ -10,7 +10,7 @@ import type {
   ServiceRegistrar,
   StructDescriptor,
 } from "rpcgen/runtime";
-import { DeclaredException, assertValidStruct } from "rpcgen/runtime";
+import { DeclaredException, assertValidStruct, defineService, defineStruct } from "rpcgen/runtime";
 
 /** The arithmetic operations a Work item can ask for. */
 export enum Operation {
@@ -35,44 +35,21 @@ export interface Work {
 }
 
 /** Field ids, names, types and defaults of Work, for the runtime's codecs and validators. */
-export const WorkDescriptor: StructDescriptor = {
+export const WorkDescriptor: StructDescriptor = defineStruct({
   name: "calculator.Work",
   kind: "struct",
   fields: [
-    {
-      id: 1,
-      name: "num1",
-      jsName: "num1",
-      protoNumber: 1,
-      type: { kind: "i32" },
-      requiredness: "required",
-    },
-    {
-      id: 2,
-      name: "num2",
-      jsName: "num2",
-      protoNumber: 2,
-      type: { kind: "i32" },
-      requiredness: "required",
-    },
+    { id: 1, name: "num1", type: { kind: "i32" }, requiredness: "required" },
+    { id: 2, name: "num2", type: { kind: "i32" }, requiredness: "required" },
     {
       id: 3,
       name: "op",
-      jsName: "op",
-      protoNumber: 3,
       type: { kind: "enum", enum: OperationDescriptor },
       requiredness: "required",
     },
-    {
-      id: 4,
-      name: "comment",
-      jsName: "comment",
-      protoNumber: 4,
-      type: { kind: "string" },
-      requiredness: "optional",
-    },
+    { id: 4, name: "comment", type: { kind: "string" }, requiredness: "optional" },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Work. */
 export function validateWork(value: unknown, path = "Work"): asserts value is Work {
@@ -81,9 +58,7 @@ export function validateWork(value: unknown, path = "Work"): asserts value is Wo
 
 /** Creates a Work, filling in the IDL default of each field left out. */
 export function createWork(fields: Work): Work {
-  return {
-    ...fields,
-  };
+  return { ...fields };
 }
 
 /** What `calculate` returns for a batch of Work items. */
@@ -95,44 +70,31 @@ export interface Report {
 }
 
 /** Field ids, names, types and defaults of Report, for the runtime's codecs and validators. */
-export const ReportDescriptor: StructDescriptor = {
+export const ReportDescriptor: StructDescriptor = defineStruct({
   name: "calculator.Report",
   kind: "struct",
   fields: [
     {
       id: 1,
       name: "results",
-      jsName: "results",
-      protoNumber: 1,
       type: { kind: "list", element: { kind: "i64", repr: "bigint" } },
       requiredness: "required",
     },
     {
       id: 2,
       name: "countsByOperation",
-      jsName: "countsByOperation",
-      protoNumber: 2,
       type: { kind: "map", key: { kind: "string" }, value: { kind: "i32" } },
       requiredness: "required",
     },
     {
       id: 3,
       name: "comments",
-      jsName: "comments",
-      protoNumber: 3,
       type: { kind: "set", element: { kind: "string" } },
       requiredness: "required",
     },
-    {
-      id: 4,
-      name: "mean",
-      jsName: "mean",
-      protoNumber: 4,
-      type: { kind: "double" },
-      requiredness: "optional",
-    },
+    { id: 4, name: "mean", type: { kind: "double" }, requiredness: "optional" },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Report. */
 export function validateReport(value: unknown, path = "Report"): asserts value is Report {
@@ -141,14 +103,12 @@ export function validateReport(value: unknown, path = "Report"): asserts value i
 
 /** Creates a Report, filling in the IDL default of each field left out. */
 export function createReport(fields: Report): Report {
-  return {
-    ...fields,
-  };
+  return { ...fields };
 }
 
 /** Thrown by `divide` when the divisor is zero. */
 export class DivideByZero extends DeclaredException {
-  dividend?: number;
+  dividend?: number | undefined;
 
   constructor(fields: { message?: string; dividend?: number } = {}) {
     super(fields.message);
@@ -158,29 +118,15 @@ export class DivideByZero extends DeclaredException {
 }
 
 /** Field ids, names, types and defaults of DivideByZero, for the runtime's codecs and validators. */
-export const DivideByZeroDescriptor: StructDescriptor = {
+export const DivideByZeroDescriptor: StructDescriptor = defineStruct({
   name: "calculator.DivideByZero",
   kind: "exception",
   fields: [
-    {
-      id: 1,
-      name: "message",
-      jsName: "message",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "default",
-    },
-    {
-      id: 2,
-      name: "dividend",
-      jsName: "dividend",
-      protoNumber: 2,
-      type: { kind: "i32" },
-      requiredness: "default",
-    },
+    { id: 1, name: "message", type: { kind: "string" } },
+    { id: 2, name: "dividend", type: { kind: "i32" } },
   ],
   exceptionClass: DivideByZero,
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid DivideByZero. */
 export function validateDivideByZero(
@@ -191,276 +137,69 @@ export function validateDivideByZero(
 }
 
 /** Methods, argument and result types and call hints of Calculator, for the runtime. */
-export const CalculatorService: ServiceDescriptor = {
+export const CalculatorService: ServiceDescriptor = defineService({
   name: "Calculator",
   qualifiedName: "calculator.Calculator",
   version: "1.0.0",
-  parent: undefined,
   methods: {
     add: {
-      name: "add",
-      jsName: "add",
-      fullName: "Calculator.add",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "calculator.Calculator_add_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "a",
-            jsName: "a",
-            protoNumber: 1,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "b",
-            jsName: "b",
-            protoNumber: 2,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "calculator.Calculator_add_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "i32" },
-            requiredness: "optional",
-          },
-        ],
-      },
+      args: [
+        { id: 1, name: "a", type: { kind: "i32" } },
+        { id: 2, name: "b", type: { kind: "i32" } },
+      ],
+      returns: { kind: "i32" },
       hints: { idempotent: true },
       annotations: { "rpc.idempotent": "true" },
     },
     subtract: {
-      name: "subtract",
-      jsName: "subtract",
-      fullName: "Calculator.subtract",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "calculator.Calculator_subtract_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "a",
-            jsName: "a",
-            protoNumber: 1,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "b",
-            jsName: "b",
-            protoNumber: 2,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "calculator.Calculator_subtract_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "i32" },
-            requiredness: "optional",
-          },
-        ],
-      },
+      args: [
+        { id: 1, name: "a", type: { kind: "i32" } },
+        { id: 2, name: "b", type: { kind: "i32" } },
+      ],
+      returns: { kind: "i32" },
       hints: { idempotent: true },
       annotations: { "rpc.idempotent": "true" },
     },
     multiply: {
-      name: "multiply",
-      jsName: "multiply",
-      fullName: "Calculator.multiply",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "calculator.Calculator_multiply_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "a",
-            jsName: "a",
-            protoNumber: 1,
-            type: { kind: "i64", repr: "bigint" },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "b",
-            jsName: "b",
-            protoNumber: 2,
-            type: { kind: "i64", repr: "bigint" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "calculator.Calculator_multiply_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "i64", repr: "bigint" },
-            requiredness: "optional",
-          },
-        ],
-      },
+      args: [
+        { id: 1, name: "a", type: { kind: "i64", repr: "bigint" } },
+        { id: 2, name: "b", type: { kind: "i64", repr: "bigint" } },
+      ],
+      returns: { kind: "i64", repr: "bigint" },
       hints: { idempotent: true },
       annotations: { "rpc.idempotent": "true" },
     },
     divide: {
-      name: "divide",
-      jsName: "divide",
-      fullName: "Calculator.divide",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "calculator.Calculator_divide_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "dividend",
-            jsName: "dividend",
-            protoNumber: 1,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "divisor",
-            jsName: "divisor",
-            protoNumber: 2,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "calculator.Calculator_divide_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "i32" },
-            requiredness: "optional",
-          },
-          {
-            id: 1,
-            name: "oops",
-            jsName: "oops",
-            protoNumber: 1,
-            type: { kind: "struct", struct: () => DivideByZeroDescriptor },
-            requiredness: "default",
-          },
-        ],
-      },
+      args: [
+        { id: 1, name: "dividend", type: { kind: "i32" } },
+        { id: 2, name: "divisor", type: { kind: "i32" } },
+      ],
+      returns: { kind: "i32" },
+      throws: [
+        { id: 1, name: "oops", type: { kind: "struct", struct: () => DivideByZeroDescriptor } },
+      ],
       hints: { idempotent: true },
       annotations: { "rpc.idempotent": "true" },
     },
-    log: {
-      name: "log",
-      jsName: "log",
-      fullName: "Calculator.log",
-      service: "Calculator",
-      oneway: true,
-      args: {
-        name: "calculator.Calculator_log_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "line",
-            jsName: "line",
-            protoNumber: 1,
-            type: { kind: "string" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "calculator.Calculator_log_result",
-        kind: "struct",
-        fields: [],
-      },
-      hints: {},
-      annotations: {},
-    },
+    log: { oneway: true, args: [{ id: 1, name: "line", type: { kind: "string" } }] },
     calculate: {
-      name: "calculate",
-      jsName: "calculate",
-      fullName: "Calculator.calculate",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "calculator.Calculator_calculate_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "batch",
-            jsName: "batch",
-            protoNumber: 1,
-            type: { kind: "list", element: { kind: "struct", struct: () => WorkDescriptor } },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "calculator.Calculator_calculate_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "struct", struct: () => ReportDescriptor },
-            requiredness: "optional",
-          },
-          {
-            id: 1,
-            name: "oops",
-            jsName: "oops",
-            protoNumber: 1,
-            type: { kind: "struct", struct: () => DivideByZeroDescriptor },
-            requiredness: "default",
-          },
-        ],
-      },
+      args: [
+        {
+          id: 1,
+          name: "batch",
+          type: { kind: "list", element: { kind: "struct", struct: () => WorkDescriptor } },
+        },
+      ],
+      returns: { kind: "struct", struct: () => ReportDescriptor },
+      throws: [
+        { id: 1, name: "oops", type: { kind: "struct", struct: () => DivideByZeroDescriptor } },
+      ],
       hints: { timeoutMs: 2000 },
       annotations: { "rpc.timeout": "2000" },
     },
   },
   annotations: { version: "1.0.0" },
-};
+});
 
 /** Calls Calculator through an Invoker (a connection, a pool or a cluster client). */
 export class CalculatorClient {

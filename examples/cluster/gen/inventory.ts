@@ -9,7 +9,7 @@ import type {
   ServiceRegistrar,
   StructDescriptor,
 } from "rpcgen/runtime";
-import { DeclaredException, assertValidStruct } from "rpcgen/runtime";
+import { DeclaredException, assertValidStruct, defineService, defineStruct } from "rpcgen/runtime";
 
 /** Which provider answered: the client counts calls per provider with it. */
 export interface Served {
@@ -19,36 +19,15 @@ export interface Served {
 }
 
 /** Field ids, names, types and defaults of Served, for the runtime's codecs and validators. */
-export const ServedDescriptor: StructDescriptor = {
+export const ServedDescriptor: StructDescriptor = defineStruct({
   name: "inventory.Served",
   kind: "struct",
   fields: [
-    {
-      id: 1,
-      name: "address",
-      jsName: "address",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "required",
-    },
-    {
-      id: 2,
-      name: "version",
-      jsName: "version",
-      protoNumber: 2,
-      type: { kind: "string" },
-      requiredness: "required",
-    },
-    {
-      id: 3,
-      name: "pid",
-      jsName: "pid",
-      protoNumber: 3,
-      type: { kind: "i32" },
-      requiredness: "required",
-    },
+    { id: 1, name: "address", type: { kind: "string" }, requiredness: "required" },
+    { id: 2, name: "version", type: { kind: "string" }, requiredness: "required" },
+    { id: 3, name: "pid", type: { kind: "i32" }, requiredness: "required" },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Served. */
 export function validateServed(value: unknown, path = "Served"): asserts value is Served {
@@ -57,9 +36,7 @@ export function validateServed(value: unknown, path = "Served"): asserts value i
 
 /** Creates a Served, filling in the IDL default of each field left out. */
 export function createServed(fields: Served): Served {
-  return {
-    ...fields,
-  };
+  return { ...fields };
 }
 
 /** The stock of one item. */
@@ -70,36 +47,20 @@ export interface Stock {
 }
 
 /** Field ids, names, types and defaults of Stock, for the runtime's codecs and validators. */
-export const StockDescriptor: StructDescriptor = {
+export const StockDescriptor: StructDescriptor = defineStruct({
   name: "inventory.Stock",
   kind: "struct",
   fields: [
-    {
-      id: 1,
-      name: "item",
-      jsName: "item",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "required",
-    },
-    {
-      id: 2,
-      name: "available",
-      jsName: "available",
-      protoNumber: 2,
-      type: { kind: "i32" },
-      requiredness: "required",
-    },
+    { id: 1, name: "item", type: { kind: "string" }, requiredness: "required" },
+    { id: 2, name: "available", type: { kind: "i32" }, requiredness: "required" },
     {
       id: 3,
       name: "servedBy",
-      jsName: "servedBy",
-      protoNumber: 3,
       type: { kind: "struct", struct: () => ServedDescriptor },
       requiredness: "required",
     },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Stock. */
 export function validateStock(value: unknown, path = "Stock"): asserts value is Stock {
@@ -108,9 +69,7 @@ export function validateStock(value: unknown, path = "Stock"): asserts value is 
 
 /** Creates a Stock, filling in the IDL default of each field left out. */
 export function createStock(fields: Stock): Stock {
-  return {
-    ...fields,
-  };
+  return { ...fields };
 }
 
 /** A reservation made by `reserve`. */
@@ -122,44 +81,21 @@ export interface Reservation {
 }
 
 /** Field ids, names, types and defaults of Reservation, for the runtime's codecs and validators. */
-export const ReservationDescriptor: StructDescriptor = {
+export const ReservationDescriptor: StructDescriptor = defineStruct({
   name: "inventory.Reservation",
   kind: "struct",
   fields: [
-    {
-      id: 1,
-      name: "id",
-      jsName: "id",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "required",
-    },
-    {
-      id: 2,
-      name: "item",
-      jsName: "item",
-      protoNumber: 2,
-      type: { kind: "string" },
-      requiredness: "required",
-    },
-    {
-      id: 3,
-      name: "quantity",
-      jsName: "quantity",
-      protoNumber: 3,
-      type: { kind: "i32" },
-      requiredness: "required",
-    },
+    { id: 1, name: "id", type: { kind: "string" }, requiredness: "required" },
+    { id: 2, name: "item", type: { kind: "string" }, requiredness: "required" },
+    { id: 3, name: "quantity", type: { kind: "i32" }, requiredness: "required" },
     {
       id: 4,
       name: "servedBy",
-      jsName: "servedBy",
-      protoNumber: 4,
       type: { kind: "struct", struct: () => ServedDescriptor },
       requiredness: "required",
     },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Reservation. */
 export function validateReservation(
@@ -171,18 +107,16 @@ export function validateReservation(
 
 /** Creates a Reservation, filling in the IDL default of each field left out. */
 export function createReservation(fields: Reservation): Reservation {
-  return {
-    ...fields,
-  };
+  return { ...fields };
 }
 
 /** Thrown by `reserve` when fewer items are in stock than asked for. */
 export class OutOfStock extends DeclaredException {
-  item?: string;
-  available?: number;
+  item?: string | undefined;
+  available?: number | undefined;
 
   constructor(fields: { item?: string; available?: number } = {}) {
-    super();
+    super(`item: ${fields.item}, available: ${fields.available}`);
     this.name = "OutOfStock";
     this.item = fields.item;
     this.available = fields.available;
@@ -190,29 +124,15 @@ export class OutOfStock extends DeclaredException {
 }
 
 /** Field ids, names, types and defaults of OutOfStock, for the runtime's codecs and validators. */
-export const OutOfStockDescriptor: StructDescriptor = {
+export const OutOfStockDescriptor: StructDescriptor = defineStruct({
   name: "inventory.OutOfStock",
   kind: "exception",
   fields: [
-    {
-      id: 1,
-      name: "item",
-      jsName: "item",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "default",
-    },
-    {
-      id: 2,
-      name: "available",
-      jsName: "available",
-      protoNumber: 2,
-      type: { kind: "i32" },
-      requiredness: "default",
-    },
+    { id: 1, name: "item", type: { kind: "string" } },
+    { id: 2, name: "available", type: { kind: "i32" } },
   ],
   exceptionClass: OutOfStock,
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid OutOfStock. */
 export function validateOutOfStock(
@@ -223,121 +143,36 @@ export function validateOutOfStock(
 }
 
 /** Methods, argument and result types and call hints of Inventory, for the runtime. */
-export const InventoryService: ServiceDescriptor = {
+export const InventoryService: ServiceDescriptor = defineService({
   name: "Inventory",
   qualifiedName: "inventory.Inventory",
   version: "1.0.0",
-  parent: undefined,
   methods: {
     stock: {
-      name: "stock",
-      jsName: "stock",
-      fullName: "Inventory.stock",
-      service: "Inventory",
-      oneway: false,
-      args: {
-        name: "inventory.Inventory_stock_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "item",
-            jsName: "item",
-            protoNumber: 1,
-            type: { kind: "string" },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "delayMs",
-            jsName: "delayMs",
-            protoNumber: 2,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "inventory.Inventory_stock_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "struct", struct: () => StockDescriptor },
-            requiredness: "optional",
-          },
-        ],
-      },
+      args: [
+        { id: 1, name: "item", type: { kind: "string" } },
+        { id: 2, name: "delayMs", type: { kind: "i32" } },
+      ],
+      returns: { kind: "struct", struct: () => StockDescriptor },
       hints: { timeoutMs: 5000, idempotent: true },
       annotations: { "rpc.idempotent": "true", "rpc.timeout": "5000" },
     },
     reserve: {
-      name: "reserve",
-      jsName: "reserve",
-      fullName: "Inventory.reserve",
-      service: "Inventory",
-      oneway: false,
-      args: {
-        name: "inventory.Inventory_reserve_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "item",
-            jsName: "item",
-            protoNumber: 1,
-            type: { kind: "string" },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "quantity",
-            jsName: "quantity",
-            protoNumber: 2,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-          {
-            id: 3,
-            name: "delayMs",
-            jsName: "delayMs",
-            protoNumber: 3,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "inventory.Inventory_reserve_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "struct", struct: () => ReservationDescriptor },
-            requiredness: "optional",
-          },
-          {
-            id: 1,
-            name: "outOfStock",
-            jsName: "outOfStock",
-            protoNumber: 1,
-            type: { kind: "struct", struct: () => OutOfStockDescriptor },
-            requiredness: "default",
-          },
-        ],
-      },
+      args: [
+        { id: 1, name: "item", type: { kind: "string" } },
+        { id: 2, name: "quantity", type: { kind: "i32" } },
+        { id: 3, name: "delayMs", type: { kind: "i32" } },
+      ],
+      returns: { kind: "struct", struct: () => ReservationDescriptor },
+      throws: [
+        { id: 1, name: "outOfStock", type: { kind: "struct", struct: () => OutOfStockDescriptor } },
+      ],
       hints: { timeoutMs: 5000 },
       annotations: { "rpc.timeout": "5000" },
     },
   },
   annotations: { version: "1.0.0" },
-};
+});
 
 /** Calls Inventory through an Invoker (a connection, a pool or a cluster client). */
 export class InventoryClient {

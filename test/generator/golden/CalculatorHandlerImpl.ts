@@ -4,61 +4,62 @@
 import type { CallContext } from "rpcgen/runtime";
 import { Code, RpcError } from "rpcgen/runtime";
 import type * as everything from "./everything.js";
-import type * as shared from "./shared.js";
+import { SharedServiceHandlerImpl } from "./SharedServiceHandlerImpl.js";
 
-export class CalculatorHandlerImpl implements everything.CalculatorHandler {
-  /** Looks a struct up by key. */
-  async getStruct(key: number, context: CallContext): Promise<shared.SharedStruct> {
-    throw new RpcError(Code.UNIMPLEMENTED, "Calculator.getStruct is not implemented yet");
-  }
-
+export class CalculatorHandlerImpl
+  extends SharedServiceHandlerImpl
+  implements everything.CalculatorHandler
+{
   /** Does nothing. */
-  async ping(context: CallContext): Promise<void> {
+  async ping(_context: CallContext): Promise<void> {
     throw new RpcError(Code.UNIMPLEMENTED, "Calculator.ping is not implemented yet");
   }
 
   /**
    * Adds two numbers.
    *
-   * @param num1 The first.
+   * @param _num1 The first.
    */
-  async add(num1: number, num2: number, context: CallContext): Promise<number> {
+  async add(_num1: number, _num2: number, _context: CallContext): Promise<number> {
     throw new RpcError(Code.UNIMPLEMENTED, "Calculator.add is not implemented yet");
   }
 
   /**
+   * Runs one operation.
+   *
+   * @see add
    * @throws {everything.DivideByZero} ouch Bad input.
-   * @throws {everything.Awkward} awk
+   * @throws {everything.Awkward} awk when it feels like it
    */
-  async calculate(logid: number, w: everything.Work, context: CallContext): Promise<bigint> {
+  async calculate(_logid: number, _w: everything.Work, _context: CallContext): Promise<bigint> {
     throw new RpcError(Code.UNIMPLEMENTED, "Calculator.calculate is not implemented yet");
   }
 
-  async zip(note: string, context: CallContext): Promise<void> {
+  async zip(_note: string, _context: CallContext): Promise<void> {
     throw new RpcError(Code.UNIMPLEMENTED, "Calculator.zip is not implemented yet");
   }
 
-  async echo(v: everything.Value, context: CallContext): Promise<everything.Value> {
+  async echo(_v: everything.Value, _context: CallContext): Promise<everything.Value> {
     throw new RpcError(Code.UNIMPLEMENTED, "Calculator.echo is not implemented yet");
   }
 
   async grow(
-    t: everything.Tree,
-    at: everything.Millis,
-    context: CallContext,
+    _t: everything.Tree,
+    _at: everything.Millis,
+    _context: CallContext,
   ): Promise<everything.Tree> {
     throw new RpcError(Code.UNIMPLEMENTED, "Calculator.grow is not implemented yet");
   }
 
   /** @deprecated use ping *\/ instead */
-  async old(context: CallContext): Promise<void> {
+  async old(_context: CallContext): Promise<void> {
     throw new RpcError(Code.UNIMPLEMENTED, "Calculator.old is not implemented yet");
   }
 
   async history(
-    ops: Set<everything.Operation>,
-    filter: everything.Counters,
-    context: CallContext,
+    _ops: Set<everything.Operation>,
+    _filter: everything.Counters,
+    _context: CallContext,
   ): Promise<Map<everything.Operation, everything.Work[]>> {
     throw new RpcError(Code.UNIMPLEMENTED, "Calculator.history is not implemented yet");
   }

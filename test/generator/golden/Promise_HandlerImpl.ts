@@ -8,27 +8,27 @@ import type * as keywords from "./keywords.js";
 export class Promise_HandlerImpl implements keywords.Promise_Handler {
   /** @throws {keywords.constructor} err */
   async delete(
-    typeof_: string,
-    Error_: keywords.Map_,
-    options: number,
-    context: CallContext,
+    _typeof_: string,
+    _Error_: keywords.Map_,
+    _options: number,
+    _context: CallContext,
   ): Promise<keywords.Map_> {
     throw new RpcError(Code.UNIMPLEMENTED, "Promise_.delete is not implemented yet");
   }
 
   async constructor_(
-    in_: keywords.Set_,
-    context: keywords.Object_,
-    context_: CallContext,
+    _in_: keywords.Set_,
+    _context: keywords.Object_,
+    _context_: CallContext,
   ): Promise<void> {
     throw new RpcError(Code.UNIMPLEMENTED, "Promise_.constructor is not implemented yet");
   }
 
-  async toString(__proto__: string, context: CallContext): Promise<string> {
+  async toString(___proto__: string, _context: CallContext): Promise<string> {
     throw new RpcError(Code.UNIMPLEMENTED, "Promise_.toString is not implemented yet");
   }
 
-  async __proto___(context: CallContext): Promise<keywords.Object_> {
+  async __proto___(_context: CallContext): Promise<keywords.Object_> {
     throw new RpcError(Code.UNIMPLEMENTED, "Promise_.__proto__ is not implemented yet");
   }
 }

@@ -7,7 +7,7 @@ import type * as shared from "./shared.js";
 
 export class SharedServiceHandlerImpl implements shared.SharedServiceHandler {
   /** Looks a struct up by key. */
-  async getStruct(key: number, context: CallContext): Promise<shared.SharedStruct> {
+  async getStruct(_key: number, _context: CallContext): Promise<shared.SharedStruct> {
     throw new RpcError(Code.UNIMPLEMENTED, "SharedService.getStruct is not implemented yet");
   }
 }

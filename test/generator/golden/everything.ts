@@ -10,7 +10,7 @@ import type {
   ServiceRegistrar,
   StructDescriptor,
 } from "rpcgen/runtime";
-import { DeclaredException, assertValidStruct } from "rpcgen/runtime";
+import { DeclaredException, assertValidStruct, defineService, defineStruct } from "rpcgen/runtime";
 import * as shared from "./shared.js";
 
 /** Milliseconds since the epoch, as a number. */
@@ -58,81 +58,42 @@ export interface Work {
 }
 
 /** Field ids, names, types and defaults of Work, for the runtime's codecs and validators. */
-export const WorkDescriptor: StructDescriptor = {
+export const WorkDescriptor: StructDescriptor = defineStruct({
   name: "everything.Work",
   kind: "struct",
   fields: [
     {
       id: 1,
       name: "num1",
-      jsName: "num1",
-      protoNumber: 1,
       type: { kind: "i32" },
       requiredness: "required",
       defaultValue: (): number => 0,
     },
-    {
-      id: 2,
-      name: "num2",
-      jsName: "num2",
-      protoNumber: 2,
-      type: { kind: "i32" },
-      requiredness: "required",
-    },
+    { id: 2, name: "num2", type: { kind: "i32" }, requiredness: "required" },
     {
       id: 3,
       name: "op",
-      jsName: "op",
-      protoNumber: 3,
       type: { kind: "enum", enum: OperationDescriptor },
-      requiredness: "default",
       defaultValue: (): Operation => Operation.ADD,
     },
-    {
-      id: 4,
-      name: "comment",
-      jsName: "comment",
-      protoNumber: 4,
-      type: { kind: "string" },
-      requiredness: "optional",
-    },
-    {
-      id: 5,
-      name: "createdAt",
-      jsName: "createdAt",
-      protoNumber: 5,
-      type: { kind: "i64", repr: "number" },
-      requiredness: "optional",
-    },
-    {
-      id: 6,
-      name: "exact",
-      jsName: "exact",
-      protoNumber: 6,
-      type: { kind: "i64", repr: "string" },
-      requiredness: "optional",
-    },
+    { id: 4, name: "comment", type: { kind: "string" }, requiredness: "optional" },
+    { id: 5, name: "createdAt", type: { kind: "i64", repr: "number" }, requiredness: "optional" },
+    { id: 6, name: "exact", type: { kind: "i64", repr: "string" }, requiredness: "optional" },
     {
       id: 7,
       name: "samples",
-      jsName: "samples",
-      protoNumber: 7,
       type: { kind: "list", element: { kind: "i64", repr: "bigint" } },
       requiredness: "optional",
     },
     {
       id: 8,
       name: "seen",
-      jsName: "seen",
-      protoNumber: 8,
       type: { kind: "set", element: { kind: "enum", enum: OperationDescriptor } },
       requiredness: "optional",
     },
     {
       id: 9,
       name: "groups",
-      jsName: "groups",
-      protoNumber: 9,
       type: {
         kind: "map",
         key: { kind: "string" },
@@ -143,35 +104,12 @@ export const WorkDescriptor: StructDescriptor = {
       },
       requiredness: "optional",
     },
-    {
-      id: 10,
-      name: "payload",
-      jsName: "payload",
-      protoNumber: 10,
-      type: { kind: "binary" },
-      requiredness: "optional",
-    },
-    {
-      id: 11,
-      name: "requestId",
-      jsName: "requestId",
-      protoNumber: 11,
-      type: { kind: "uuid" },
-      requiredness: "optional",
-    },
-    {
-      id: 12,
-      name: "at",
-      jsName: "at",
-      protoNumber: 12,
-      type: { kind: "i64", repr: "bigint" },
-      requiredness: "optional",
-    },
+    { id: 10, name: "payload", type: { kind: "binary" }, requiredness: "optional" },
+    { id: 11, name: "requestId", type: { kind: "uuid" }, requiredness: "optional" },
+    { id: 12, name: "at", type: { kind: "i64", repr: "bigint" }, requiredness: "optional" },
     {
       id: 13,
       name: "counters",
-      jsName: "counters",
-      protoNumber: 13,
       type: { kind: "map", key: { kind: "string" }, value: { kind: "i64", repr: "bigint" } },
       requiredness: "optional",
       defaultValue: (): Counters => new Map<string, bigint>([["hits", 3n]]),
@@ -179,22 +117,13 @@ export const WorkDescriptor: StructDescriptor = {
     {
       id: 14,
       name: "flag",
-      jsName: "flag",
-      protoNumber: 14,
       type: { kind: "bool" },
       requiredness: "optional",
       defaultValue: (): boolean => true,
     },
-    {
-      id: 20000,
-      name: "farAway",
-      jsName: "farAway",
-      protoNumber: 60000,
-      type: { kind: "double" },
-      requiredness: "optional",
-    },
+    { id: 20000, name: "farAway", type: { kind: "double" }, requiredness: "optional" },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Work. */
 export function validateWork(value: unknown, path = "Work"): asserts value is Work {
@@ -220,36 +149,25 @@ export interface Tree {
 }
 
 /** Field ids, names, types and defaults of Tree, for the runtime's codecs and validators. */
-export const TreeDescriptor: StructDescriptor = {
+export const TreeDescriptor: StructDescriptor = defineStruct({
   name: "everything.Tree",
   kind: "struct",
   fields: [
-    {
-      id: 1,
-      name: "label",
-      jsName: "label",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "required",
-    },
+    { id: 1, name: "label", type: { kind: "string" }, requiredness: "required" },
     {
       id: 2,
       name: "children",
-      jsName: "children",
-      protoNumber: 2,
       type: { kind: "list", element: { kind: "struct", struct: () => TreeDescriptor } },
       requiredness: "optional",
     },
     {
       id: 3,
       name: "parent",
-      jsName: "parent",
-      protoNumber: 3,
       type: { kind: "struct", struct: () => TreeDescriptor },
       requiredness: "optional",
     },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Tree. */
 export function validateTree(value: unknown, path = "Tree"): asserts value is Tree {
@@ -258,9 +176,7 @@ export function validateTree(value: unknown, path = "Tree"): asserts value is Tr
 
 /** Creates a Tree, filling in the IDL default of each field left out. */
 export function createTree(fields: Tree): Tree {
-  return {
-    ...fields,
-  };
+  return { ...fields };
 }
 
 /** Exactly one of these is set. */
@@ -292,44 +208,20 @@ export type Value =
     };
 
 /** Field ids, names, types and defaults of Value, for the runtime's codecs and validators. */
-export const ValueDescriptor: StructDescriptor = {
+export const ValueDescriptor: StructDescriptor = defineStruct({
   name: "everything.Value",
   kind: "union",
   fields: [
-    {
-      id: 1,
-      name: "text",
-      jsName: "text",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "default",
-    },
-    {
-      id: 2,
-      name: "number",
-      jsName: "number",
-      protoNumber: 2,
-      type: { kind: "i64", repr: "bigint" },
-      requiredness: "default",
-    },
-    {
-      id: 3,
-      name: "work",
-      jsName: "work",
-      protoNumber: 3,
-      type: { kind: "struct", struct: () => WorkDescriptor },
-      requiredness: "default",
-    },
+    { id: 1, name: "text", type: { kind: "string" } },
+    { id: 2, name: "number", type: { kind: "i64", repr: "bigint" } },
+    { id: 3, name: "work", type: { kind: "struct", struct: () => WorkDescriptor } },
     {
       id: 4,
       name: "items",
-      jsName: "items",
-      protoNumber: 4,
       type: { kind: "list", element: { kind: "struct", struct: () => ValueDescriptor } },
-      requiredness: "default",
     },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Value. */
 export function validateValue(value: unknown, path = "Value"): asserts value is Value {
@@ -341,20 +233,11 @@ export type Lonely = {
 };
 
 /** Field ids, names, types and defaults of Lonely, for the runtime's codecs and validators. */
-export const LonelyDescriptor: StructDescriptor = {
+export const LonelyDescriptor: StructDescriptor = defineStruct({
   name: "everything.Lonely",
   kind: "union",
-  fields: [
-    {
-      id: 1,
-      name: "only",
-      jsName: "only",
-      protoNumber: 1,
-      type: { kind: "bool" },
-      requiredness: "default",
-    },
-  ],
-};
+  fields: [{ id: 1, name: "only", type: { kind: "bool" } }],
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Lonely. */
 export function validateLonely(value: unknown, path = "Lonely"): asserts value is Lonely {
@@ -375,38 +258,22 @@ export class DivideByZero extends DeclaredException {
 }
 
 /** Field ids, names, types and defaults of DivideByZero, for the runtime's codecs and validators. */
-export const DivideByZeroDescriptor: StructDescriptor = {
+export const DivideByZeroDescriptor: StructDescriptor = defineStruct({
   name: "everything.DivideByZero",
   kind: "exception",
   fields: [
-    {
-      id: 1,
-      name: "message",
-      jsName: "message",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "default",
-    },
-    {
-      id: 2,
-      name: "dividend",
-      jsName: "dividend",
-      protoNumber: 2,
-      type: { kind: "i32" },
-      requiredness: "required",
-    },
+    { id: 1, name: "message", type: { kind: "string" } },
+    { id: 2, name: "dividend", type: { kind: "i32" }, requiredness: "required" },
     {
       id: 3,
       name: "op",
-      jsName: "op",
-      protoNumber: 3,
       type: { kind: "enum", enum: OperationDescriptor },
       requiredness: "optional",
       defaultValue: (): Operation => Operation.DIVIDE,
     },
   ],
   exceptionClass: DivideByZero,
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid DivideByZero. */
 export function validateDivideByZero(
@@ -418,13 +285,15 @@ export function validateDivideByZero(
 
 /** An exception whose fields collide with Error's own members. */
 export class Awkward extends DeclaredException {
-  message_?: number;
-  name_?: string;
-  stack_?: string;
-  code?: number;
+  message_?: number | undefined;
+  name_?: string | undefined;
+  stack_?: string | undefined;
+  code?: number | undefined;
 
   constructor(fields: { message_?: number; name_?: string; stack_?: string; code?: number } = {}) {
-    super();
+    super(
+      `message: ${fields.message_}, name: ${fields.name_}, stack: ${fields.stack_}, code: ${fields.code}`,
+    );
     this.name = "Awkward";
     this.message_ = fields.message_;
     this.name_ = fields.name_;
@@ -434,45 +303,17 @@ export class Awkward extends DeclaredException {
 }
 
 /** Field ids, names, types and defaults of Awkward, for the runtime's codecs and validators. */
-export const AwkwardDescriptor: StructDescriptor = {
+export const AwkwardDescriptor: StructDescriptor = defineStruct({
   name: "everything.Awkward",
   kind: "exception",
   fields: [
-    {
-      id: 1,
-      name: "message",
-      jsName: "message_",
-      protoNumber: 1,
-      type: { kind: "i32" },
-      requiredness: "default",
-    },
-    {
-      id: 2,
-      name: "name",
-      jsName: "name_",
-      protoNumber: 2,
-      type: { kind: "string" },
-      requiredness: "default",
-    },
-    {
-      id: 3,
-      name: "stack",
-      jsName: "stack_",
-      protoNumber: 3,
-      type: { kind: "string" },
-      requiredness: "default",
-    },
-    {
-      id: 4,
-      name: "code",
-      jsName: "code",
-      protoNumber: 4,
-      type: { kind: "i32" },
-      requiredness: "default",
-    },
+    { id: 1, name: "message", jsName: "message_", type: { kind: "i32" } },
+    { id: 2, name: "name", jsName: "name_", type: { kind: "string" } },
+    { id: 3, name: "stack", jsName: "stack_", type: { kind: "string" } },
+    { id: 4, name: "code", type: { kind: "i32" } },
   ],
   exceptionClass: Awkward,
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Awkward. */
 export function validateAwkward(value: unknown, path = "Awkward"): asserts value is Awkward {
@@ -480,23 +321,141 @@ export function validateAwkward(value: unknown, path = "Awkward"): asserts value
 }
 
 export class Empty extends DeclaredException {
-  constructor(fields: {} = {}) {
+  constructor() {
     super();
     this.name = "Empty";
   }
 }
 
 /** Field ids, names, types and defaults of Empty, for the runtime's codecs and validators. */
-export const EmptyDescriptor: StructDescriptor = {
+export const EmptyDescriptor: StructDescriptor = defineStruct({
   name: "everything.Empty",
   kind: "exception",
   fields: [],
   exceptionClass: Empty,
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Empty. */
 export function validateEmpty(value: unknown, path = "Empty"): asserts value is Empty {
   assertValidStruct(EmptyDescriptor, value, path);
+}
+
+/** An exception without a message field: its message summarizes its fields. */
+export class NotFound extends DeclaredException {
+  resource?: string | undefined;
+  code?: number;
+  context?: Work | undefined;
+
+  constructor(fields: { resource?: string; code?: number; context?: Work } = {}) {
+    super(`resource: ${fields.resource}, code: ${fields.code ?? 404}`);
+    this.name = "NotFound";
+    this.resource = fields.resource;
+    this.code = fields.code ?? 404;
+    this.context = fields.context;
+  }
+}
+
+/** Field ids, names, types and defaults of NotFound, for the runtime's codecs and validators. */
+export const NotFoundDescriptor: StructDescriptor = defineStruct({
+  name: "everything.NotFound",
+  kind: "exception",
+  fields: [
+    { id: 1, name: "resource", type: { kind: "string" } },
+    { id: 2, name: "code", type: { kind: "i32" }, defaultValue: (): number => 404 },
+    { id: 3, name: "context", type: { kind: "struct", struct: () => WorkDescriptor } },
+  ],
+  exceptionClass: NotFound,
+});
+
+/** Throws a ValidationError naming the path of each problem unless `value` is a valid NotFound. */
+export function validateNotFound(value: unknown, path = "NotFound"): asserts value is NotFound {
+  assertValidStruct(NotFoundDescriptor, value, path);
+}
+
+/** A union field's default is a union value. */
+export interface WithChoice {
+  choice?: Value;
+}
+
+/** Field ids, names, types and defaults of WithChoice, for the runtime's codecs and validators. */
+export const WithChoiceDescriptor: StructDescriptor = defineStruct({
+  name: "everything.WithChoice",
+  kind: "struct",
+  fields: [
+    {
+      id: 1,
+      name: "choice",
+      type: { kind: "struct", struct: () => ValueDescriptor },
+      requiredness: "optional",
+      defaultValue: (): Value => ({ work: createWork({ num1: 1, num2: 2 }) }),
+    },
+  ],
+});
+
+/** Throws a ValidationError naming the path of each problem unless `value` is a valid WithChoice. */
+export function validateWithChoice(
+  value: unknown,
+  path = "WithChoice",
+): asserts value is WithChoice {
+  assertValidStruct(WithChoiceDescriptor, value, path);
+}
+
+/** Creates a WithChoice, filling in the IDL default of each field left out. */
+export function createWithChoice(fields: WithChoice): WithChoice {
+  return {
+    ...fields,
+    choice: fields.choice ?? { work: createWork({ num1: 1, num2: 2 }) },
+  };
+}
+
+/** A union without fields has no value; its message has no oneof. */
+export type Nothing = never;
+
+/** Field ids, names, types and defaults of Nothing, for the runtime's codecs and validators. */
+export const NothingDescriptor: StructDescriptor = defineStruct({
+  name: "everything.Nothing",
+  kind: "union",
+  fields: [],
+});
+
+/** Throws a ValidationError naming the path of each problem unless `value` is a valid Nothing. */
+export function validateNothing(value: unknown, path = "Nothing"): asserts value is Nothing {
+  assertValidStruct(NothingDescriptor, value, path);
+}
+
+/**
+ * Field names that protobuf's JSON names would make clash.
+ *
+ * @deprecated kept for the proto mapping tests
+ */
+export interface ClassAndProp {
+  ClassAndProp?: boolean;
+  ClassAndProp_?: boolean;
+  class_and_prop?: boolean;
+}
+
+/** Field ids, names, types and defaults of ClassAndProp, for the runtime's codecs and validators. */
+export const ClassAndPropDescriptor: StructDescriptor = defineStruct({
+  name: "everything.ClassAndProp",
+  kind: "struct",
+  fields: [
+    { id: 1, name: "ClassAndProp", type: { kind: "bool" } },
+    { id: 2, name: "ClassAndProp_", type: { kind: "bool" } },
+    { id: 3, name: "class_and_prop", type: { kind: "bool" } },
+  ],
+});
+
+/** Throws a ValidationError naming the path of each problem unless `value` is a valid ClassAndProp. */
+export function validateClassAndProp(
+  value: unknown,
+  path = "ClassAndProp",
+): asserts value is ClassAndProp {
+  assertValidStruct(ClassAndPropDescriptor, value, path);
+}
+
+/** Creates a ClassAndProp, filling in the IDL default of each field left out. */
+export function createClassAndProp(fields: ClassAndProp): ClassAndProp {
+  return { ...fields };
 }
 
 export const MAX_I64: bigint = 9223372036854775807n;
@@ -538,324 +497,84 @@ export const NESTED: Map<string, Counters[]> = new Map<string, Counters[]>([
 ]);
 
 /** The calculator service. */
-export const CalculatorService: ServiceDescriptor = {
+export const CalculatorService: ServiceDescriptor = defineService({
   name: "Calculator",
   qualifiedName: "everything.Calculator",
   version: "1.2.0",
   parent: shared.SharedServiceService,
   methods: {
-    getStruct: {
-      ...shared.SharedServiceService.methods["getStruct"]!,
-      fullName: "Calculator.getStruct",
-      service: "Calculator",
-      hints: { timeoutMs: 1500, idempotent: true, retries: 2, policy: "failover" },
-    },
-    ping: {
-      name: "ping",
-      jsName: "ping",
-      fullName: "Calculator.ping",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "everything.Calculator_ping_args",
-        kind: "struct",
-        fields: [],
-      },
-      result: {
-        name: "everything.Calculator_ping_result",
-        kind: "struct",
-        fields: [],
-      },
-      hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-      annotations: {},
-    },
+    ping: { hints: { timeoutMs: 1500, retries: 2, policy: "failover" } },
     add: {
-      name: "add",
-      jsName: "add",
-      fullName: "Calculator.add",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "everything.Calculator_add_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "num1",
-            jsName: "num1",
-            protoNumber: 1,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "num2",
-            jsName: "num2",
-            protoNumber: 2,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "everything.Calculator_add_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "i32" },
-            requiredness: "optional",
-          },
-        ],
-      },
+      args: [
+        { id: 1, name: "num1", type: { kind: "i32" } },
+        { id: 2, name: "num2", type: { kind: "i32" } },
+      ],
+      returns: { kind: "i32" },
       hints: { timeoutMs: 250, idempotent: true, retries: 2, policy: "failover" },
       annotations: { "rpc.idempotent": "true", "rpc.timeout": "250" },
     },
     calculate: {
-      name: "calculate",
-      jsName: "calculate",
-      fullName: "Calculator.calculate",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "everything.Calculator_calculate_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "logid",
-            jsName: "logid",
-            protoNumber: 1,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "w",
-            jsName: "w",
-            protoNumber: 2,
-            type: { kind: "struct", struct: () => WorkDescriptor },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "everything.Calculator_calculate_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "i64", repr: "bigint" },
-            requiredness: "optional",
-          },
-          {
-            id: 1,
-            name: "ouch",
-            jsName: "ouch",
-            protoNumber: 1,
-            type: { kind: "struct", struct: () => DivideByZeroDescriptor },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "awk",
-            jsName: "awk",
-            protoNumber: 2,
-            type: { kind: "struct", struct: () => AwkwardDescriptor },
-            requiredness: "default",
-          },
-        ],
-      },
+      args: [
+        { id: 1, name: "logid", type: { kind: "i32" } },
+        { id: 2, name: "w", type: { kind: "struct", struct: () => WorkDescriptor } },
+      ],
+      returns: { kind: "i64", repr: "bigint" },
+      throws: [
+        { id: 1, name: "ouch", type: { kind: "struct", struct: () => DivideByZeroDescriptor } },
+        { id: 2, name: "awk", type: { kind: "struct", struct: () => AwkwardDescriptor } },
+      ],
       hints: { timeoutMs: 1500, retries: 2, policy: "failtry", routeKey: "logid" },
       annotations: { "rpc.routekey": "logid", "rpc.policy": "failtry" },
     },
     zip: {
-      name: "zip",
-      jsName: "zip",
-      fullName: "Calculator.zip",
-      service: "Calculator",
       oneway: true,
-      args: {
-        name: "everything.Calculator_zip_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "note",
-            jsName: "note",
-            protoNumber: 1,
-            type: { kind: "string" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "everything.Calculator_zip_result",
-        kind: "struct",
-        fields: [],
-      },
+      args: [{ id: 1, name: "note", type: { kind: "string" } }],
       hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-      annotations: {},
     },
     echo: {
-      name: "echo",
-      jsName: "echo",
-      fullName: "Calculator.echo",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "everything.Calculator_echo_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "v",
-            jsName: "v",
-            protoNumber: 1,
-            type: { kind: "struct", struct: () => ValueDescriptor },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "everything.Calculator_echo_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "struct", struct: () => ValueDescriptor },
-            requiredness: "optional",
-          },
-        ],
-      },
+      args: [{ id: 1, name: "v", type: { kind: "struct", struct: () => ValueDescriptor } }],
+      returns: { kind: "struct", struct: () => ValueDescriptor },
       hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-      annotations: {},
     },
     grow: {
-      name: "grow",
-      jsName: "grow",
-      fullName: "Calculator.grow",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "everything.Calculator_grow_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "t",
-            jsName: "t",
-            protoNumber: 1,
-            type: { kind: "struct", struct: () => TreeDescriptor },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "at",
-            jsName: "at",
-            protoNumber: 2,
-            type: { kind: "i64", repr: "number" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "everything.Calculator_grow_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "struct", struct: () => TreeDescriptor },
-            requiredness: "optional",
-          },
-        ],
-      },
+      args: [
+        { id: 1, name: "t", type: { kind: "struct", struct: () => TreeDescriptor } },
+        { id: 2, name: "at", type: { kind: "i64", repr: "number" } },
+      ],
+      returns: { kind: "struct", struct: () => TreeDescriptor },
       hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-      annotations: {},
     },
     old: {
-      name: "old",
-      jsName: "old",
-      fullName: "Calculator.old",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "everything.Calculator_old_args",
-        kind: "struct",
-        fields: [],
-      },
-      result: {
-        name: "everything.Calculator_old_result",
-        kind: "struct",
-        fields: [],
-      },
       hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
       annotations: { deprecated: "use ping */ instead" },
     },
     history: {
-      name: "history",
-      jsName: "history",
-      fullName: "Calculator.history",
-      service: "Calculator",
-      oneway: false,
-      args: {
-        name: "everything.Calculator_history_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "ops",
-            jsName: "ops",
-            protoNumber: 1,
-            type: { kind: "set", element: { kind: "enum", enum: OperationDescriptor } },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "filter",
-            jsName: "filter",
-            protoNumber: 2,
-            type: { kind: "map", key: { kind: "string" }, value: { kind: "i64", repr: "bigint" } },
-            requiredness: "optional",
-          },
-        ],
-      },
-      result: {
-        name: "everything.Calculator_history_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: {
-              kind: "map",
-              key: { kind: "enum", enum: OperationDescriptor },
-              value: { kind: "list", element: { kind: "struct", struct: () => WorkDescriptor } },
-            },
-            requiredness: "optional",
-          },
-        ],
+      args: [
+        {
+          id: 1,
+          name: "ops",
+          type: { kind: "set", element: { kind: "enum", enum: OperationDescriptor } },
+        },
+        {
+          id: 2,
+          name: "filter",
+          type: { kind: "map", key: { kind: "string" }, value: { kind: "i64", repr: "bigint" } },
+          requiredness: "optional",
+        },
+      ],
+      returns: {
+        kind: "map",
+        key: { kind: "enum", enum: OperationDescriptor },
+        value: { kind: "list", element: { kind: "struct", struct: () => WorkDescriptor } },
       },
       hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-      annotations: {},
     },
   },
+  inheritedHints: {
+    getStruct: { timeoutMs: 1500, idempotent: true, retries: 2, policy: "failover" },
+  },
   annotations: { version: "1.2.0", "rpc.retries": "2" },
-};
+});
 
 /**
  * The calculator service.
@@ -906,9 +625,12 @@ export class CalculatorClient {
   }
 
   /**
+   * Runs one operation.
+   *
+   * @see add
    * @param options Per-call options (timeout, cancellation, routing key, metadata).
    * @throws {DivideByZero} ouch Bad input.
-   * @throws {Awkward} awk
+   * @throws {Awkward} awk when it feels like it
    */
   calculate(logid: number, w: Work, options?: CallOptions): Promise<bigint> {
     return this.#invoker.invoke(
@@ -978,8 +700,11 @@ export interface CalculatorHandler extends shared.SharedServiceHandler {
    */
   add(num1: number, num2: number, context: CallContext): number | Promise<number>;
   /**
+   * Runs one operation.
+   *
+   * @see add
    * @throws {DivideByZero} ouch Bad input.
-   * @throws {Awkward} awk
+   * @throws {Awkward} awk when it feels like it
    */
   calculate(logid: number, w: Work, context: CallContext): bigint | Promise<bigint>;
   zip(note: string, context: CallContext): void | Promise<void>;
@@ -1000,114 +725,21 @@ export function registerCalculator(server: ServiceRegistrar, handler: Calculator
 }
 
 /** Extends a service of the same file, declared before it. */
-export const ScientificCalculatorService: ServiceDescriptor = {
+export const ScientificCalculatorService: ServiceDescriptor = defineService({
   name: "ScientificCalculator",
   qualifiedName: "everything.ScientificCalculator",
-  version: undefined,
   parent: CalculatorService,
   methods: {
-    getStruct: {
-      ...CalculatorService.methods["getStruct"]!,
-      fullName: "ScientificCalculator.getStruct",
-      service: "ScientificCalculator",
-      hints: { timeoutMs: 1500, idempotent: true, retries: 2, policy: "failover" },
-    },
-    ping: {
-      ...CalculatorService.methods["ping"]!,
-      fullName: "ScientificCalculator.ping",
-      service: "ScientificCalculator",
-      hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-    },
-    add: {
-      ...CalculatorService.methods["add"]!,
-      fullName: "ScientificCalculator.add",
-      service: "ScientificCalculator",
-      hints: { timeoutMs: 250, idempotent: true, retries: 2, policy: "failover" },
-    },
-    calculate: {
-      ...CalculatorService.methods["calculate"]!,
-      fullName: "ScientificCalculator.calculate",
-      service: "ScientificCalculator",
-      hints: { timeoutMs: 1500, retries: 2, policy: "failtry", routeKey: "logid" },
-    },
-    zip: {
-      ...CalculatorService.methods["zip"]!,
-      fullName: "ScientificCalculator.zip",
-      service: "ScientificCalculator",
-      hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-    },
-    echo: {
-      ...CalculatorService.methods["echo"]!,
-      fullName: "ScientificCalculator.echo",
-      service: "ScientificCalculator",
-      hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-    },
-    grow: {
-      ...CalculatorService.methods["grow"]!,
-      fullName: "ScientificCalculator.grow",
-      service: "ScientificCalculator",
-      hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-    },
-    old: {
-      ...CalculatorService.methods["old"]!,
-      fullName: "ScientificCalculator.old",
-      service: "ScientificCalculator",
-      hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-    },
-    history: {
-      ...CalculatorService.methods["history"]!,
-      fullName: "ScientificCalculator.history",
-      service: "ScientificCalculator",
-      hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-    },
     sqrt: {
-      name: "sqrt",
-      jsName: "sqrt",
-      fullName: "ScientificCalculator.sqrt",
-      service: "ScientificCalculator",
-      oneway: false,
-      args: {
-        name: "everything.ScientificCalculator_sqrt_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "x",
-            jsName: "x",
-            protoNumber: 1,
-            type: { kind: "double" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "everything.ScientificCalculator_sqrt_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "double" },
-            requiredness: "optional",
-          },
-          {
-            id: 1,
-            name: "ouch",
-            jsName: "ouch",
-            protoNumber: 1,
-            type: { kind: "struct", struct: () => DivideByZeroDescriptor },
-            requiredness: "default",
-          },
-        ],
-      },
+      args: [{ id: 1, name: "x", type: { kind: "double" } }],
+      returns: { kind: "double" },
+      throws: [
+        { id: 1, name: "ouch", type: { kind: "struct", struct: () => DivideByZeroDescriptor } },
+      ],
       hints: { timeoutMs: 1500, retries: 2, policy: "failover" },
-      annotations: {},
     },
   },
-  annotations: {},
-};
+});
 
 /**
  * Extends a service of the same file, declared before it.
@@ -1162,9 +794,12 @@ export class ScientificCalculatorClient {
   }
 
   /**
+   * Runs one operation.
+   *
+   * @see add
    * @param options Per-call options (timeout, cancellation, routing key, metadata).
    * @throws {DivideByZero} ouch Bad input.
-   * @throws {Awkward} awk
+   * @throws {Awkward} awk when it feels like it
    */
   calculate(logid: number, w: Work, options?: CallOptions): Promise<bigint> {
     return this.#invoker.invoke(

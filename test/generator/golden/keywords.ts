@@ -6,13 +6,12 @@ import type {
   CallOptions,
   EnumDescriptor,
   Invoker,
-  MethodDescriptor,
+  MethodInit,
   ServiceDescriptor,
   ServiceRegistrar,
   StructDescriptor,
 } from "rpcgen/runtime";
-import { DeclaredException, assertValidStruct } from "rpcgen/runtime";
-import * as shared from "./shared.js";
+import { DeclaredException, assertValidStruct, defineService, defineStruct } from "rpcgen/runtime";
 
 export type Promise_ = string;
 
@@ -40,68 +39,30 @@ export interface Map_ {
 }
 
 /** Field ids, names, types and defaults of Map_, for the runtime's codecs and validators. */
-export const MapDescriptor: StructDescriptor = {
+export const MapDescriptor: StructDescriptor = defineStruct({
   name: "keywords.Map",
   kind: "struct",
   fields: [
-    {
-      id: 1,
-      name: "delete",
-      jsName: "delete",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "required",
-    },
-    {
-      id: 2,
-      name: "typeof",
-      jsName: "typeof",
-      protoNumber: 2,
-      type: { kind: "i32" },
-      requiredness: "optional",
-    },
+    { id: 1, name: "delete", type: { kind: "string" }, requiredness: "required" },
+    { id: 2, name: "typeof", type: { kind: "i32" }, requiredness: "optional" },
     {
       id: 3,
       name: "constructor",
-      jsName: "constructor",
-      protoNumber: 3,
       type: { kind: "enum", enum: ErrorDescriptor },
       requiredness: "optional",
     },
-    {
-      id: 4,
-      name: "toString",
-      jsName: "toString",
-      protoNumber: 4,
-      type: { kind: "string" },
-      requiredness: "optional",
-    },
+    { id: 4, name: "toString", type: { kind: "string" }, requiredness: "optional" },
     {
       id: 5,
       name: "__proto__",
       jsName: "__proto___",
-      protoNumber: 5,
       type: { kind: "string" },
       requiredness: "optional",
     },
-    {
-      id: 6,
-      name: "hasOwnProperty",
-      jsName: "hasOwnProperty",
-      protoNumber: 6,
-      type: { kind: "string" },
-      requiredness: "optional",
-    },
-    {
-      id: 7,
-      name: "valueOf",
-      jsName: "valueOf",
-      protoNumber: 7,
-      type: { kind: "i32" },
-      requiredness: "optional",
-    },
+    { id: 6, name: "hasOwnProperty", type: { kind: "string" }, requiredness: "optional" },
+    { id: 7, name: "valueOf", type: { kind: "i32" }, requiredness: "optional" },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Map_. */
 export function validateMap(value: unknown, path = "Map"): asserts value is Map_ {
@@ -110,9 +71,7 @@ export function validateMap(value: unknown, path = "Map"): asserts value is Map_
 
 /** Creates a Map_, filling in the IDL default of each field left out. */
 export function createMap_(fields: Map_): Map_ {
-  return {
-    ...fields,
-  };
+  return { ...fields };
 }
 
 export interface Object_ {
@@ -121,28 +80,24 @@ export interface Object_ {
 }
 
 /** Field ids, names, types and defaults of Object_, for the runtime's codecs and validators. */
-export const ObjectDescriptor: StructDescriptor = {
+export const ObjectDescriptor: StructDescriptor = defineStruct({
   name: "keywords.Object",
   kind: "struct",
   fields: [
     {
       id: 1,
       name: "map",
-      jsName: "map",
-      protoNumber: 1,
       type: { kind: "struct", struct: () => MapDescriptor },
       requiredness: "optional",
     },
     {
       id: 2,
       name: "maps",
-      jsName: "maps",
-      protoNumber: 2,
       type: { kind: "list", element: { kind: "struct", struct: () => MapDescriptor } },
       requiredness: "optional",
     },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Object_. */
 export function validateObject(value: unknown, path = "Object"): asserts value is Object_ {
@@ -151,9 +106,7 @@ export function validateObject(value: unknown, path = "Object"): asserts value i
 
 /** Creates a Object_, filling in the IDL default of each field left out. */
 export function createObject(fields: Object_): Object_ {
-  return {
-    ...fields,
-  };
+  return { ...fields };
 }
 
 export type Set_ =
@@ -167,28 +120,14 @@ export type Set_ =
     };
 
 /** Field ids, names, types and defaults of Set_, for the runtime's codecs and validators. */
-export const SetDescriptor: StructDescriptor = {
+export const SetDescriptor: StructDescriptor = defineStruct({
   name: "keywords.Set",
   kind: "union",
   fields: [
-    {
-      id: 1,
-      name: "delete",
-      jsName: "delete",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "default",
-    },
-    {
-      id: 2,
-      name: "constructor",
-      jsName: "constructor",
-      protoNumber: 2,
-      type: { kind: "struct", struct: () => MapDescriptor },
-      requiredness: "default",
-    },
+    { id: 1, name: "delete", type: { kind: "string" } },
+    { id: 2, name: "constructor", type: { kind: "struct", struct: () => MapDescriptor } },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid Set_. */
 export function validateSet(value: unknown, path = "Set"): asserts value is Set_ {
@@ -196,8 +135,8 @@ export function validateSet(value: unknown, path = "Set"): asserts value is Set_
 }
 
 export class constructor extends DeclaredException {
-  constructor_?: string;
-  toString_?: number;
+  constructor_?: string | undefined;
+  toString_?: number | undefined;
 
   constructor(fields: { message?: string; constructor_?: string; toString_?: number } = {}) {
     super(fields.message);
@@ -208,37 +147,16 @@ export class constructor extends DeclaredException {
 }
 
 /** Field ids, names, types and defaults of constructor, for the runtime's codecs and validators. */
-export const constructorDescriptor: StructDescriptor = {
+export const constructorDescriptor: StructDescriptor = defineStruct({
   name: "keywords.constructor",
   kind: "exception",
   fields: [
-    {
-      id: 1,
-      name: "message",
-      jsName: "message",
-      protoNumber: 1,
-      type: { kind: "string" },
-      requiredness: "default",
-    },
-    {
-      id: 2,
-      name: "constructor",
-      jsName: "constructor_",
-      protoNumber: 2,
-      type: { kind: "string" },
-      requiredness: "default",
-    },
-    {
-      id: 3,
-      name: "toString",
-      jsName: "toString_",
-      protoNumber: 3,
-      type: { kind: "i32" },
-      requiredness: "default",
-    },
+    { id: 1, name: "message", type: { kind: "string" } },
+    { id: 2, name: "constructor", jsName: "constructor_", type: { kind: "string" } },
+    { id: 3, name: "toString", jsName: "toString_", type: { kind: "i32" } },
   ],
   exceptionClass: constructor,
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid constructor. */
 export function validateConstructor(
@@ -253,20 +171,11 @@ export interface createMap {
 }
 
 /** Field ids, names, types and defaults of createMap, for the runtime's codecs and validators. */
-export const createMapDescriptor: StructDescriptor = {
+export const createMapDescriptor: StructDescriptor = defineStruct({
   name: "keywords.createMap",
   kind: "struct",
-  fields: [
-    {
-      id: 1,
-      name: "instance",
-      jsName: "instance",
-      protoNumber: 1,
-      type: { kind: "i32" },
-      requiredness: "optional",
-    },
-  ],
-};
+  fields: [{ id: 1, name: "instance", type: { kind: "i32" }, requiredness: "optional" }],
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid createMap. */
 export function validateCreateMap(value: unknown, path = "createMap"): asserts value is createMap {
@@ -275,9 +184,7 @@ export function validateCreateMap(value: unknown, path = "createMap"): asserts v
 
 /** Creates a createMap, filling in the IDL default of each field left out. */
 export function createCreateMap(fields: createMap): createMap {
-  return {
-    ...fields,
-  };
+  return { ...fields };
 }
 
 export const default_: Error_ = Error_.typeof;
@@ -285,177 +192,38 @@ export const default_: Error_ = Error_.typeof;
 export const Symbol_: string = "symbol";
 
 /** Methods, argument and result types and call hints of Promise_, for the runtime. */
-export const Promise_Service: ServiceDescriptor = {
+export const Promise_Service: ServiceDescriptor = defineService({
   name: "Promise_",
   qualifiedName: "keywords.Promise_",
-  version: undefined,
-  parent: undefined,
   methods: {
     delete: {
-      name: "delete",
-      jsName: "delete",
-      fullName: "Promise_.delete",
-      service: "Promise_",
-      oneway: false,
-      args: {
-        name: "keywords.Promise__delete_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "typeof",
-            jsName: "typeof",
-            protoNumber: 1,
-            type: { kind: "string" },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "Error",
-            jsName: "Error",
-            protoNumber: 2,
-            type: { kind: "struct", struct: () => MapDescriptor },
-            requiredness: "default",
-          },
-          {
-            id: 3,
-            name: "options",
-            jsName: "options",
-            protoNumber: 3,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "keywords.Promise__delete_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "struct", struct: () => MapDescriptor },
-            requiredness: "optional",
-          },
-          {
-            id: 1,
-            name: "err",
-            jsName: "err",
-            protoNumber: 1,
-            type: { kind: "struct", struct: () => constructorDescriptor },
-            requiredness: "default",
-          },
-        ],
-      },
-      hints: {},
-      annotations: {},
+      args: [
+        { id: 1, name: "typeof", type: { kind: "string" } },
+        { id: 2, name: "Error", type: { kind: "struct", struct: () => MapDescriptor } },
+        { id: 3, name: "options", type: { kind: "i32" } },
+      ],
+      returns: { kind: "struct", struct: () => MapDescriptor },
+      throws: [
+        { id: 1, name: "err", type: { kind: "struct", struct: () => constructorDescriptor } },
+      ],
     },
     constructor: {
-      name: "constructor",
       jsName: "constructor_",
-      fullName: "Promise_.constructor",
-      service: "Promise_",
-      oneway: false,
-      args: {
-        name: "keywords.Promise__constructor_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "in",
-            jsName: "in",
-            protoNumber: 1,
-            type: { kind: "struct", struct: () => SetDescriptor },
-            requiredness: "default",
-          },
-          {
-            id: 2,
-            name: "context",
-            jsName: "context",
-            protoNumber: 2,
-            type: { kind: "struct", struct: () => ObjectDescriptor },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "keywords.Promise__constructor_result",
-        kind: "struct",
-        fields: [],
-      },
-      hints: {},
-      annotations: {},
-    } satisfies MethodDescriptor,
+      args: [
+        { id: 1, name: "in", type: { kind: "struct", struct: () => SetDescriptor } },
+        { id: 2, name: "context", type: { kind: "struct", struct: () => ObjectDescriptor } },
+      ],
+    } satisfies MethodInit,
     toString: {
-      name: "toString",
-      jsName: "toString",
-      fullName: "Promise_.toString",
-      service: "Promise_",
-      oneway: false,
-      args: {
-        name: "keywords.Promise__toString_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "__proto__",
-            jsName: "__proto___",
-            protoNumber: 1,
-            type: { kind: "string" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "keywords.Promise__toString_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "string" },
-            requiredness: "optional",
-          },
-        ],
-      },
-      hints: {},
-      annotations: {},
-    } satisfies MethodDescriptor,
+      args: [{ id: 1, name: "__proto__", jsName: "__proto___", type: { kind: "string" } }],
+      returns: { kind: "string" },
+    } satisfies MethodInit,
     ["__proto__"]: {
-      name: "__proto__",
       jsName: "__proto___",
-      fullName: "Promise_.__proto__",
-      service: "Promise_",
-      oneway: false,
-      args: {
-        name: "keywords.Promise____proto___args",
-        kind: "struct",
-        fields: [],
-      },
-      result: {
-        name: "keywords.Promise____proto___result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "struct", struct: () => ObjectDescriptor },
-            requiredness: "optional",
-          },
-        ],
-      },
-      hints: {},
-      annotations: {},
-    } satisfies MethodDescriptor,
+      returns: { kind: "struct", struct: () => ObjectDescriptor },
+    } satisfies MethodInit,
   },
-  annotations: {},
-};
+});
 
 /** Calls Promise_ through an Invoker (a connection, a pool or a cluster client). */
 export class Promise_Client {
@@ -525,76 +293,19 @@ export function registerPromise_(server: ServiceRegistrar, handler: Promise_Hand
 }
 
 /** Methods, argument and result types and call hints of Map_, for the runtime. */
-export const Map_Service: ServiceDescriptor = {
+export const Map_Service: ServiceDescriptor = defineService({
   name: "Map_",
   qualifiedName: "keywords.Map_",
-  version: undefined,
   parent: Promise_Service,
   methods: {
-    delete: {
-      ...Promise_Service.methods["delete"]!,
-      fullName: "Map_.delete",
-      service: "Map_",
-      hints: {},
-    },
-    constructor: {
-      ...Promise_Service.methods["constructor"]!,
-      fullName: "Map_.constructor",
-      service: "Map_",
-      hints: {},
-    } satisfies MethodDescriptor,
-    toString: {
-      ...Promise_Service.methods["toString"]!,
-      fullName: "Map_.toString",
-      service: "Map_",
-      hints: {},
-    } satisfies MethodDescriptor,
-    ["__proto__"]: {
-      ...Promise_Service.methods["__proto__"]!,
-      fullName: "Map_.__proto__",
-      service: "Map_",
-      hints: {},
-    } satisfies MethodDescriptor,
     instanceof: {
-      name: "instanceof",
-      jsName: "instanceof",
-      fullName: "Map_.instanceof",
-      service: "Map_",
-      oneway: false,
-      args: {
-        name: "keywords.Map__instanceof_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "Map_Service",
-            jsName: "Map_Service",
-            protoNumber: 1,
-            type: { kind: "struct", struct: () => ObjectDescriptor },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "keywords.Map__instanceof_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "struct", struct: () => SetDescriptor },
-            requiredness: "optional",
-          },
-        ],
-      },
-      hints: {},
-      annotations: {},
+      args: [
+        { id: 1, name: "Map_Service", type: { kind: "struct", struct: () => ObjectDescriptor } },
+      ],
+      returns: { kind: "struct", struct: () => SetDescriptor },
     },
   },
-  annotations: {},
-};
+});
 
 /** Calls Map_ through an Invoker (a connection, a pool or a cluster client). */
 export class Map_Client {

@@ -10,7 +10,7 @@ import type {
   ServiceRegistrar,
   StructDescriptor,
 } from "rpcgen/runtime";
-import { assertValidStruct } from "rpcgen/runtime";
+import { assertValidStruct, defineService, defineStruct } from "rpcgen/runtime";
 
 export type Timestamp = bigint;
 
@@ -32,28 +32,14 @@ export interface SharedStruct {
 }
 
 /** Field ids, names, types and defaults of SharedStruct, for the runtime's codecs and validators. */
-export const SharedStructDescriptor: StructDescriptor = {
+export const SharedStructDescriptor: StructDescriptor = defineStruct({
   name: "shared.SharedStruct",
   kind: "struct",
   fields: [
-    {
-      id: 1,
-      name: "key",
-      jsName: "key",
-      protoNumber: 1,
-      type: { kind: "i32" },
-      requiredness: "required",
-    },
-    {
-      id: 2,
-      name: "value",
-      jsName: "value",
-      protoNumber: 2,
-      type: { kind: "string" },
-      requiredness: "optional",
-    },
+    { id: 1, name: "key", type: { kind: "i32" }, requiredness: "required" },
+    { id: 2, name: "value", type: { kind: "string" }, requiredness: "optional" },
   ],
-};
+});
 
 /** Throws a ValidationError naming the path of each problem unless `value` is a valid SharedStruct. */
 export function validateSharedStruct(
@@ -65,58 +51,23 @@ export function validateSharedStruct(
 
 /** Creates a SharedStruct, filling in the IDL default of each field left out. */
 export function createSharedStruct(fields: SharedStruct): SharedStruct {
-  return {
-    ...fields,
-  };
+  return { ...fields };
 }
 
 /** The base service that `everything.Calculator` extends. */
-export const SharedServiceService: ServiceDescriptor = {
+export const SharedServiceService: ServiceDescriptor = defineService({
   name: "SharedService",
   qualifiedName: "shared.SharedService",
-  version: undefined,
-  parent: undefined,
   methods: {
     getStruct: {
-      name: "getStruct",
-      jsName: "getStruct",
-      fullName: "SharedService.getStruct",
-      service: "SharedService",
-      oneway: false,
-      args: {
-        name: "shared.SharedService_getStruct_args",
-        kind: "struct",
-        fields: [
-          {
-            id: 1,
-            name: "key",
-            jsName: "key",
-            protoNumber: 1,
-            type: { kind: "i32" },
-            requiredness: "default",
-          },
-        ],
-      },
-      result: {
-        name: "shared.SharedService_getStruct_result",
-        kind: "struct",
-        fields: [
-          {
-            id: 0,
-            name: "success",
-            jsName: "success",
-            protoNumber: 100000,
-            type: { kind: "struct", struct: () => SharedStructDescriptor },
-            requiredness: "optional",
-          },
-        ],
-      },
+      args: [{ id: 1, name: "key", type: { kind: "i32" } }],
+      returns: { kind: "struct", struct: () => SharedStructDescriptor },
       hints: { timeoutMs: 1500, idempotent: true, policy: "failover" },
       annotations: { "rpc.idempotent": "true" },
     },
   },
   annotations: { "rpc.timeout": "1500", "rpc.policy": "failover" },
-};
+});
 
 /**
  * The base service that `everything.Calculator` extends.

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadProgram } from "../../../idl/load-program.js";
@@ -47,24 +47,71 @@ export function writeGenerated(dir: string, files: readonly GeneratedFile[]): vo
   }
 }
 
-/** Runs `tsc --strict --noEmit` over every `.ts` file in `dir`, with `rpcgen/runtime` mapped to the sources. */
-export function typeCheck(dir: string): { status: number | null; output: string } {
+/**
+ * The settings of the strictest tsconfig a user may have (issue 13): generated
+ * code must compile under them, without skipLibCheck.
+ */
+export const strictestCompilerOptions = {
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  noImplicitOverride: true,
+  noUncheckedIndexedAccess: true,
+  verbatimModuleSyntax: true,
+  isolatedModules: true,
+  skipLibCheck: false,
+};
+
+const declarationsByDir = new Map<string, string>();
+
+/**
+ * The runtime's type declarations, as an app's tsc sees the package: emitted
+ * from the sources into `dir/.runtime-dts` once per directory (the test's
+ * scratch directory, which its test removes). Returns index.d.ts.
+ */
+export function runtimeDeclarations(dir: string): string {
+  const known = declarationsByDir.get(dir);
+  if (known !== undefined) return known;
+  const outDir = path.join(dir, ".runtime-dts");
+  const result = spawnSync(
+    path.join(repoRoot, "node_modules/.bin/tsc"),
+    ["-p", path.join(repoRoot, "tsconfig.build.json"), "--emitDeclarationOnly", "--outDir", outDir],
+    { encoding: "utf8", timeout: 240_000 },
+  );
+  const declarations = path.join(outDir, "runtime/index.d.ts");
+  if (!existsSync(declarations)) throw new Error(`the runtime's declarations were not emitted:\n${result.stdout}${result.stderr}`);
+  declarationsByDir.set(dir, declarations);
+  return declarations;
+}
+
+/**
+ * Runs tsc over every `.ts` file in `dir` with the strictest settings, with
+ * `rpcgen/runtime` resolved to the runtime's declarations (emitted into
+ * `declarationsIn`, by default `dir`). `erasable` checks `--erasable` output:
+ * erasableSyntaxOnly, and relative imports ending in `.ts`.
+ */
+export function typeCheck(
+  dir: string,
+  options: { erasable?: boolean; declarationsIn?: string } = {},
+): { status: number | null; output: string } {
+  const erasable = options.erasable === true ? { erasableSyntaxOnly: true, allowImportingTsExtensions: true } : {};
   const tsconfig = {
     compilerOptions: {
       target: "ES2022",
       lib: ["ES2022"],
       module: "NodeNext",
       moduleResolution: "NodeNext",
-      strict: true,
       noEmit: true,
-      skipLibCheck: true,
-      isolatedModules: true,
-      verbatimModuleSyntax: true,
+      ...strictestCompilerOptions,
+      ...erasable,
       types: ["node"],
       typeRoots: [path.join(repoRoot, "node_modules/@types")],
-      paths: { "rpcgen/runtime": [path.join(repoRoot, "runtime/index.ts")] },
+      paths: { "rpcgen/runtime": [runtimeDeclarations(options.declarationsIn ?? dir)] },
     },
     include: ["**/*.ts"],
+    // The declarations are reached through `paths`; the generated code is what is listed.
+    exclude: [".runtime-dts"],
   };
   writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
   const result = spawnSync(path.join(repoRoot, "node_modules/.bin/tsc"), ["-p", dir], { encoding: "utf8", timeout: 120_000 });

@@ -178,6 +178,23 @@ describe("enum constants", () => {
     expect(diagnostics.map((d) => [d.severity, d.code, d.range.start.line, d.range.start.column])).toEqual([
       ["warning", "W_ENUM_VALUE_SCOPE", 3, 17],
     ]);
+    expect(diagnostics[0]!.message).toBe(
+      '"Shade.RED" names enum Shade, but the type here is enum Color: Thrift ignores the "Shade." prefix and reads it as Color.RED',
+    );
+  });
+
+  it("does not warn when the prefix names the declared enum another way", () => {
+    const files = {
+      "main.thrift": [
+        'include "colors.thrift"',
+        "typedef colors.Color Paint",
+        // Through a typedef, and without the include's scope: both name the declared enum.
+        "struct S { 1: Paint a = Paint.RED, 2: colors.Color b = Color.GREEN, 3: Paint c = colors.Color.RED }",
+        "const Paint P = Paint.GREEN",
+      ].join("\n"),
+      "colors.thrift": "enum Color { RED, GREEN }",
+    };
+    expect(located(loadInMemory(files).diagnostics)).toEqual([]);
   });
 
   it("accepts enum values through includes and enum-typed constants", () => {

@@ -20,7 +20,7 @@ function diagnosticAt(
 ): Diagnostic {
   return {
     severity,
-    code: "E_TEST",
+    code: "E_SYNTAX",
     message: "something is wrong",
     range: {
       file: path.join(cwd, "idl/a.thrift"),
@@ -44,7 +44,7 @@ describe("formatDiagnostic", () => {
   it("prints the location, severity, message and code, the source line and a caret over the range", () => {
     expect(formatDiagnostic(diagnosticAt(2, 6, 2, 13), source, cwd)).toBe(
       [
-        `${path.join("idl", "a.thrift")}:2:6: error: something is wrong [E_TEST]`,
+        `${path.join("idl", "a.thrift")}:2:6: error: something is wrong [E_SYNTAX]`,
         "  1: Missing m",
         "     ^~~~~~~",
       ].join("\n"),
@@ -53,7 +53,7 @@ describe("formatDiagnostic", () => {
 
   it("prints warnings the same way", () => {
     expect(formatDiagnostic(diagnosticAt(1, 1, 1, 7, "warning"), source, cwd).split("\n")[0]).toBe(
-      `${path.join("idl", "a.thrift")}:1:1: warning: something is wrong [E_TEST]`,
+      `${path.join("idl", "a.thrift")}:1:1: warning: something is wrong [E_SYNTAX]`,
     );
   });
 
@@ -77,7 +77,7 @@ describe("formatDiagnostic", () => {
 
   it("prints only the header when the source is unknown", () => {
     expect(formatDiagnostic(diagnosticAt(1, 1, 1, 1), undefined, cwd)).toBe(
-      `${path.join("idl", "a.thrift")}:1:1: error: something is wrong [E_TEST]`,
+      `${path.join("idl", "a.thrift")}:1:1: error: something is wrong [E_SYNTAX]`,
     );
   });
 });
@@ -108,7 +108,7 @@ describe("toJsonReport", () => {
           endLine: 2,
           endColumn: 13,
           severity: "error",
-          code: "E_TEST",
+          code: "E_SYNTAX",
           message: "something is wrong",
         },
         {
@@ -118,7 +118,7 @@ describe("toJsonReport", () => {
           endLine: 1,
           endColumn: 1,
           severity: "warning",
-          code: "E_TEST",
+          code: "E_SYNTAX",
           message: "something is wrong",
         },
       ],

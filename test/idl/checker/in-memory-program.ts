@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Diagnostic } from "../../../idl/diagnostic.js";
-import { loadProgram, type LoadProgramResult } from "../../../idl/load-program.js";
+import { loadProgram, type LoadProgramOptions, type LoadProgramResult } from "../../../idl/load-program.js";
 
 /** Where the in-memory files live; any absolute path works since nothing touches the disk. */
 export const VIRTUAL_ROOT = path.resolve("/virtual-idl");
@@ -18,10 +18,12 @@ export function loadInMemory(
   files: Record<string, string>,
   roots: string[] = ["main.thrift"],
   includeDirs: string[] = [],
+  options: Pick<LoadProgramOptions, "i64"> = {},
 ): LoadProgramResult & { reads: string[] } {
   const reads: string[] = [];
   const byPath = new Map(Object.entries(files).map(([name, text]) => [virtualPath(name), text]));
   const result = loadProgram(roots.map(virtualPath), {
+    ...options,
     includeDirs: includeDirs.map(virtualPath),
     readFile: (absPath) => {
       reads.push(absPath);

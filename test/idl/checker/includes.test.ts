@@ -133,3 +133,35 @@ describe("include search messages", () => {
     expect(located(loadInMemory(files).diagnostics)).toEqual([]);
   });
 });
+
+describe("include scopes with dots", () => {
+  // Apache Thrift names the scope of "Foo.bar.thrift" Foo.bar: only the extension goes.
+  const files = {
+    "main.thrift": [
+      'include "Foo.bar.thrift"',
+      "struct M { 1: Foo.bar.Item item = Foo.bar.DEFAULT_ITEM, 2: Foo.bar.Kind kind = Foo.bar.Kind.BIG }",
+      "const i32 LIMIT = Foo.bar.LIMIT",
+      "service S extends Foo.bar.Base {}",
+    ].join("\n"),
+    "Foo.bar.thrift": [
+      "enum Kind { SMALL, BIG }",
+      "struct Item { 1: i32 size }",
+      'const Item DEFAULT_ITEM = { "size": 1 }',
+      "const i32 LIMIT = 10",
+      "service Base { void ping() }",
+    ].join("\n"),
+  };
+
+  it("takes the whole file name without its extension as the scope", () => {
+    const { diagnostics, program } = loadInMemory(files);
+    expect(located(diagnostics)).toEqual([]);
+    expect([...program.roots[0]!.includes.keys()]).toEqual(["Foo.bar"]);
+  });
+
+  it("names the whole dotted scope when it is unknown", () => {
+    const { diagnostics } = loadInMemory({ "main.thrift": "struct M { 1: Foo.bar.Item item }" });
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'unknown scope "Foo.bar" in "Foo.bar.Item": no included file is named Foo.bar.thrift',
+    ]);
+  });
+});

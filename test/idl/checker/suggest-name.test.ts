@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { didYouMean } from "../../../idl/check/suggest-name.js";
+import { didYouMean } from "../../../idl/suggest-name.js";
 import { messagesOf } from "./in-memory-program.js";
 
 describe("didYouMean", () => {
@@ -23,6 +23,16 @@ describe("didYouMean", () => {
 });
 
 describe("suggestions in messages", () => {
+  it("suggests built-in types and keywords", () => {
+    expect(messagesOf("struct A { 1: strng name, 2: lst<i32> xs }", "E_UNKNOWN_TYPE")).toEqual([
+      'unknown type "strng" (did you mean "string"?)',
+    ]);
+    expect(messagesOf("servce Users {}\nstruct B {}\nstrcut A {}", "E_SYNTAX")).toEqual([
+      "expected a definition such as 'struct', 'enum' or 'service' but found 'servce' (did you mean \"service\"?)",
+      "expected a definition such as 'struct', 'enum' or 'service' but found 'strcut' (did you mean \"struct\"?)",
+    ]);
+  });
+
   it("suggests local and scoped types", () => {
     expect(messagesOf("struct Address {}\nstruct A { 1: Adress a }", "E_UNKNOWN_TYPE")).toEqual([
       'unknown type "Adress" (did you mean "Address"?)',

@@ -11,6 +11,8 @@ describe("cleanDocComment", () => {
     ["/**\n *\n */", undefined],
     ["/*** extra stars ***/", "extra stars"],
     ["/**\n * para one\n *\n * para two\n */", "para one\n\npara two"],
+    ["/**\n * Mostly stars\n but not here\n * and here\n */", "Mostly stars\nbut not here\nand here"],
+    ["/**\n Items:\n   * one\n   * two\n   three\n */", "Items:\n  * one\n  * two\n  three"],
   ])("cleans %j", (comment, expected) => {
     expect(cleanDocComment(comment)).toBe(expected);
   });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "../../../idl/parse.js";
+import { Lexer } from "../../../idl/parser/chevrotain.js";
+import { ThriftGrammar } from "../../../idl/parser/grammar.js";
+import { allTokens } from "../../../idl/parser/tokens.js";
 import { at, codesAt, only, parseClean } from "./helpers.js";
 
 describe("lexer", () => {
@@ -129,5 +132,13 @@ describe("lexer", () => {
     expect(report("struct S { 1: i32 true }")).toEqual([
       "E_SYNTAX at 1:19-1:23: expected a field name but found 'true'",
     ]);
+  });
+});
+
+describe("the grammar and the token definitions", () => {
+  // The parser and lexer skip chevrotain's validations at start-up, for speed; here they run.
+  it("pass chevrotain's validations", () => {
+    expect(() => new ThriftGrammar(true)).not.toThrow();
+    expect(new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: true }).lexerDefinitionErrors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "../../../idl/parse.js";
-import { PARSER_DIAGNOSTIC_CODES } from "../../../idl/parser/diagnostic-codes.js";
+import { DIAGNOSTIC_CODES } from "../../../idl/diagnostic-codes.js";
 import { at } from "./helpers.js";
 
 /** `CODE at range: message` for every diagnostic of `text`. */
@@ -105,8 +105,8 @@ describe("syntax errors", () => {
     ]);
   });
 
-  it("documents every code it emits", () => {
-    expect(Object.keys(PARSER_DIAGNOSTIC_CODES).sort()).toEqual([
+  it("has every code it emits in the registry", () => {
+    expect(Object.keys(DIAGNOSTIC_CODES)).toEqual(expect.arrayContaining([
       "E_INVALID_ESCAPE",
       "E_INVALID_NUMBER",
       "E_MISPLACED_HEADER",
@@ -116,7 +116,7 @@ describe("syntax errors", () => {
       "E_UNTERMINATED_COMMENT",
       "E_UNTERMINATED_STRING",
       "W_IMPLICIT_FIELD_ID",
-    ]);
+    ]));
   });
 
   it("returns an empty document for empty or comment-only input", () => {
