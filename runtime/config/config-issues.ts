@@ -25,7 +25,7 @@ export function issuesFromZod(error: z.ZodError): LocatableIssue[] {
       return [{ keyPath: issue.path, atKey: false, issue: { path, message: `is required: ${issue.message}` } }];
     }
     return [
-      { keyPath: issue.path, atKey: false, issue: { path, message: `${issue.message}, got ${describeValue(input)}` } },
+      { keyPath: issue.path, atKey: false, issue: { path, message: `${issue.message}, got ${isSecret(issue.path) ? "a value (not shown: it may be a secret)" : describeValue(input)}` } },
     ];
   });
 }
@@ -38,6 +38,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else out += out === "" ? String(key) : `.${String(key)}`;
   }
   return out;
+}
+
+/** Keys whose value is a secret: a secret written in the file by mistake is not repeated in the error. */
+const secretKeys = new Set(["password", "token"]);
+
+function isSecret(path: readonly PropertyKey[]): boolean {
+  const last = path[path.length - 1];
+  return typeof last === "string" && secretKeys.has(last);
 }
 
 function describeValue(value: unknown): string {

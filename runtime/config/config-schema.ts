@@ -2,6 +2,7 @@ import semver from "semver";
 import { z } from "zod";
 import { Code } from "../errors.js";
 import { BALANCER_NAMES } from "../governance/load-balancer.js";
+import { clientTlsSchema, registryAuthSchema, registryTlsSchema, secretSchema, serverAuthSchema, serverTlsSchema } from "./security-schema.js";
 
 /*
  * The schema of an rpcgen configuration file. Every message is phrased as
@@ -50,8 +51,8 @@ const balancer = oneOf(BALANCER_NAMES as unknown as readonly [string, ...string[
   (typeof BALANCER_NAMES)[number]
 >;
 const codec = oneOf(["binary", "json"] as const);
-/** What a client speaks to a service's providers: rpcgen's own protocol, or gRPC (existing gRPC servers). */
-const clientProtocol = oneOf(["rpcgen", "grpc"] as const);
+/** What a client speaks to a service's providers: rpcgen's own protocol, gRPC or Apache Thrift (existing servers). */
+const clientProtocol = oneOf(["rpcgen", "grpc", "thrift"] as const);
 const code = oneOf(Object.values(Code) as unknown as readonly [Code, ...Code[]]);
 const metadata = z.record(z.string(), z.string({ error: "expected a string" }), { error: "expected a map of strings" });
 
@@ -76,7 +77,15 @@ export const breakerSettingsSchema = z.strictObject({
 /** Client settings of one service (also the shape of `client.defaults`). */
 export const serviceClientSchema = z.strictObject({
   versionRange: versionRange.optional(),
+  /** TLS to the providers (docs/SECURITY.md). */
+  tls: clientTlsSchema.optional(),
+  /** Sent to the providers as a bearer token: `{ env: NAME }` or `{ file: PATH }`. */
+  token: secretSchema.optional(),
   protocol: clientProtocol.optional(),
+  /** With protocol thrift: TFramedTransport or the unframed TBufferedTransport, TBinaryProtocol or TCompactProtocol, TMultiplexedProtocol names. */
+  transport: oneOf(["framed", "buffered"] as const).optional(),
+  thriftProtocol: oneOf(["binary", "compact"] as const).optional(),
+  multiplexed: flag.optional(),
   codec: codec.optional(),
   balancer: balancer.optional(),
   policy: policy.optional(),
@@ -120,6 +129,10 @@ export const registrySchema = z
     sessionTimeoutMs: wholeNumber(1).optional(),
     connectTimeoutMs: wholeNumber(1).optional(),
     providers: z.array(providerSchema, { error: "expected a list of providers" }).optional(),
+    /** etcd over https: its CA, and a client certificate for --client-cert-auth. */
+    tls: registryTlsSchema.optional(),
+    /** etcd's user/password authentication; the password from the environment or a file. */
+    auth: registryAuthSchema.optional(),
   })
   .superRefine((registry, context) => {
     const problem = (key: keyof typeof registry, message: string): void =>
@@ -145,7 +158,7 @@ export const registrySchema = z
       });
     }
     // Options of one registry given to another are mistakes, not settings to ignore.
-    for (const key of ["ttlSeconds", "requestTimeoutMs"] as const) {
+    for (const key of ["ttlSeconds", "requestTimeoutMs", "tls", "auth"] as const) {
       if (protocol !== "etcd" && registry[key] !== undefined) problem(key, "expected only with protocol etcd");
     }
     for (const key of ["sessionTimeoutMs", "connectTimeoutMs"] as const) {
@@ -171,6 +184,10 @@ export const serverSchema = z.strictObject({
   codec: codec.optional(),
   workers: wholeNumber(1).optional(),
   shutdownGraceMs: wholeNumber(0).optional(),
+  /** TLS on the port (docs/SECURITY.md). */
+  tls: serverTlsSchema.optional(),
+  /** Tokens callers must present. */
+  auth: serverAuthSchema.optional(),
   limits: z
     .strictObject({
       maxConnections: wholeNumber(1).optional(),

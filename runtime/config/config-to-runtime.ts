@@ -4,12 +4,16 @@ import { channelTransportFactory } from "../governance/default-transport.js";
 import type { TransportFactory } from "../governance/provider-transport.js";
 import type { Logger } from "../logger.js";
 import { grpcTransportFactory } from "../protocols/grpc/grpc-transport-factory.js";
+import { thriftTransportFactory } from "../protocols/thrift/thrift-transport-factory.js";
 import { DirectRegistry } from "../registry/direct-registry.js";
 import { EtcdRegistry } from "../registry/etcd-registry.js";
 import { ZooKeeperRegistry } from "../registry/zookeeper-registry.js";
 import type { ProviderInfo, Registry } from "../registry/registry.js";
 import type { ListenOptions, ServerOptions } from "../server/server.js";
 import { clientSettingsFor } from "./client-settings.js";
+import { clientSecurity, registrySecurity, serverSecurity } from "./security-settings.js";
+import { PROVIDER_TLS_KEY } from "../security/provider-tls.js";
+import type { ClientTlsOptions } from "../security/client-tls.js";
 import type { RpcgenConfig } from "./config-schema.js";
 
 /** The registry the configuration describes: a DirectRegistry over `registry.providers`, an EtcdRegistry or a ZooKeeperRegistry. */
@@ -19,6 +23,7 @@ export function createRegistryFromConfig(config: RpcgenConfig, options: { logger
     return new EtcdRegistry({
       endpoints: registry.endpoints ?? [],
       ttlSeconds: registry.ttlSeconds,
+      ...registrySecurity(registry),
       prefix: registry.prefix,
       requestTimeoutMs: registry.requestTimeoutMs,
       logger: options.logger,
@@ -68,7 +73,18 @@ export function clusterOptionsFromConfig(
     transportFactory:
       settings.protocol === "grpc"
         ? grpcTransportFactory(withoutUndefined({ connectTimeoutMs: settings.connectTimeoutMs, logger: extra.logger }), service)
-        : configuredTransportFactory(settings.codec, settings.poolSize, settings.connectTimeoutMs, extra.logger),
+        : settings.protocol === "thrift"
+          ? thriftTransportFactory(
+              withoutUndefined({
+                transport: settings.transport,
+                protocol: settings.thriftProtocol,
+                multiplexed: settings.multiplexed,
+                poolSize: settings.poolSize,
+                connectTimeoutMs: settings.connectTimeoutMs,
+                logger: extra.logger,
+              }),
+            )
+          : configuredTransportFactory(settings.codec, settings.poolSize, settings.connectTimeoutMs, extra.logger, clientSecurity(config, service.name)),
     ...withoutUndefined(extra),
   };
 }
@@ -79,8 +95,10 @@ function configuredTransportFactory(
   poolSize: number | undefined,
   connectTimeoutMs: number | undefined,
   logger: Logger | undefined,
+  security: { tls?: ClientTlsOptions; token?: string } = {},
 ): TransportFactory {
   return channelTransportFactory({
+    ...security,
     ...(codec === undefined ? {} : { codec }),
     ...(poolSize === undefined ? {} : { poolSize }),
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
@@ -109,7 +127,7 @@ export function serverSettingsFromConfig(config: RpcgenConfig): ServerSettings |
   const host = server.address.slice(0, separator).replace(/^\[(.*)\]$/, "$1");
   const port = Number(server.address.slice(separator + 1));
   return {
-    serverOptions: { ...server.limits },
+    serverOptions: { ...server.limits, ...serverSecurity(server) },
     listen: { host, port, ...(server.workers === undefined ? {} : { workers: server.workers }) },
     shutdownGraceMs: server.shutdownGraceMs,
     providers: (boundAddress) =>
@@ -118,7 +136,11 @@ export function serverSettingsFromConfig(config: RpcgenConfig): ServerSettings |
         version: service.version,
         address: server.advertiseAddress ?? boundAddress ?? server.address,
         weight: service.weight ?? 100,
-        metadata: { ...service.metadata, ...(server.codec === undefined ? {} : { codec: server.codec }) },
+        metadata: {
+          ...(server.tls === undefined ? {} : { [PROVIDER_TLS_KEY]: "true" }),
+          ...service.metadata,
+          ...(server.codec === undefined ? {} : { codec: server.codec }),
+        },
       })),
   };
 }

@@ -6,12 +6,15 @@ import { normalizeProvider } from "../registry/provider-info.js";
 import type { ProviderInfo, Registration, Registry } from "../registry/registry.js";
 import type { CloseOptions, ListenOptions } from "../server/server.js";
 import type { HostPort } from "../transport/address.js";
+import { PROVIDER_TLS_KEY } from "../security/provider-tls.js";
 import { advertisedAddress } from "./advertise-address.js";
 
 /** What publishServer needs from a server: a Server fits. */
 export interface PublishableServer {
   listen(options?: ListenOptions): Promise<HostPort>;
   close(options?: CloseOptions): Promise<void>;
+  /** True when the port speaks TLS: every service is then registered with `tls: "true"`, so clients use TLS. */
+  readonly tlsEnabled?: boolean;
 }
 
 /** One service the server runs and announces. */
@@ -119,7 +122,11 @@ function draftProvider(service: PublishedService, options: PublishServerOptions)
     service: service.descriptor.name,
     version,
     weight: service.weight ?? options.weight ?? 100,
-    metadata: { ...options.metadata, ...service.metadata },
+    metadata: {
+      ...(options.server.tlsEnabled === true ? { [PROVIDER_TLS_KEY]: "true" } : {}),
+      ...options.metadata,
+      ...service.metadata,
+    },
   };
 }
 

@@ -12,14 +12,21 @@ export interface EtcdClientSettings {
   endpoints: readonly string[];
   requestTimeoutMs: number;
   maxReconnectDelayMs: number;
+  /** TLS material for https:// endpoints (a missing CA means the system's trusted CAs). */
+  credentials?: { rootCertificate: Buffer | undefined; privateKey: Buffer | undefined; certChain: Buffer | undefined };
+  /** etcd user and password. */
+  auth?: { username: string; password: string };
 }
 
 /** The etcd3 `IOptions` for a registry client. */
 export function etcdClientOptions(settings: EtcdClientSettings): IOptions {
-  const { endpoints, requestTimeoutMs, maxReconnectDelayMs } = settings;
+  const { endpoints, requestTimeoutMs, maxReconnectDelayMs, credentials, auth } = settings;
   const recoverable = handleWhen(isRecoverableError);
   return {
     hosts: [...endpoints],
+    // etcd3 types the CA as required; grpc-js takes null for "the system's trusted CAs".
+    ...(credentials === undefined ? {} : { credentials: { ...credentials, rootCertificate: credentials.rootCertificate ?? (null as unknown as Buffer) } }),
+    ...(auth === undefined ? {} : { auth: { username: auth.username, password: auth.password, callOptions: () => ({ deadline: Date.now() + requestTimeoutMs }) } }),
     faultHandling: {
       // Stop sending to a member after 3 consecutive failures (so a dead member of a
       // cluster costs nothing), but probe it again soon: etcd3's default is 5 s.

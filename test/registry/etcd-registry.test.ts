@@ -142,9 +142,11 @@ describe("EtcdRegistry on a real etcd", { timeout: 90_000 }, () => {
 
   it("refuses bad options with a clear error", () => {
     expect(() => new EtcdRegistry({ endpoints: [] })).toThrowError(/endpoints must be a non-empty array/);
-    expect(() => new EtcdRegistry({ endpoints: ["https://x:1"] })).toThrowError(
-      /endpoints\[0\] "https:\/\/x:1"/,
+    expect(() => new EtcdRegistry({ endpoints: ["ftp://x:1"] })).toThrowError(
+      /endpoints\[0\] "ftp:\/\/x:1"/,
     );
+    // Options it does not know (say, credentials under another name) are mistakes, not silently ignored.
+    expect(() => new EtcdRegistry({ endpoints: ["http://x:1"], credentials: {} } as never)).toThrowError(/unknown option "credentials"/);
     expect(() => new EtcdRegistry({ endpoints: ["http://x:1"], ttlSeconds: 0.5 })).toThrowError(
       /ttlSeconds 0.5/,
     );

@@ -4,8 +4,10 @@
  * stopped and started again with the same data dir and ports, for restart tests.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { get } from "node:http";
+import { get as getHttps } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,14 +38,39 @@ const healthTimeoutMs = 30_000;
 const stopTimeoutMs = 10_000;
 const keptOutputChars = 8_000;
 
+/**
+ * TLS on etcd's client URLs (`--cert-file`, `--key-file`, `--trusted-ca-file`,
+ * and with `clientCertAuth`, `--client-cert-auth`): the members serve https, and
+ * the health check presents `client` when given.
+ */
+export interface EtcdTlsFiles {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+  clientCertAuth?: boolean;
+  client?: { certFile: string; keyFile: string };
+}
+
 /** Starts etcd with `members` members and waits until every member reports healthy. */
-export async function startEtcd(options: { members: 1 | 3 }): Promise<EtcdCluster> {
+export async function startEtcd(options: { members: 1 | 3; tls?: EtcdTlsFiles }): Promise<EtcdCluster> {
   const baseDir = await mkdtemp(join(tmpdir(), "rpcgen-etcd-"));
   const specs: MemberSpec[] = [];
+  const tls = options.tls;
+  const scheme = tls === undefined ? "http" : "https";
+  const tlsArgs =
+    tls === undefined
+      ? []
+      : [
+          `--cert-file=${tls.certFile}`,
+          `--key-file=${tls.keyFile}`,
+          `--trusted-ca-file=${tls.caFile}`,
+          ...(tls.clientCertAuth === true ? ["--client-cert-auth"] : []),
+        ];
+  const healthTls = tls === undefined ? undefined : healthOptions(tls);
   for (let i = 0; i < options.members; i++) {
     specs.push({
       name: `member${i}`,
-      clientUrl: `http://127.0.0.1:${await freePort()}`,
+      clientUrl: `${scheme}://127.0.0.1:${await freePort()}`,
       peerUrl: `http://127.0.0.1:${await freePort()}`,
       dataDir: join(baseDir, `member${i}`),
     });
@@ -71,6 +98,7 @@ export async function startEtcd(options: { members: 1 | 3 }): Promise<EtcdCluste
           "--logger=zap",
           "--log-outputs=stderr",
           "--log-level=warn",
+          ...tlsArgs,
         ],
         { stdio: ["ignore", "pipe", "pipe"] },
       ),
@@ -93,7 +121,7 @@ export async function startEtcd(options: { members: 1 | 3 }): Promise<EtcdCluste
 
   try {
     const members = specs.map((_, i) => launch(i));
-    await Promise.all(members.map((m, i) => waitHealthy(specs[i]!.clientUrl, m)));
+    await Promise.all(members.map((m, i) => waitHealthy(specs[i]!.clientUrl, m, healthTls)));
   } catch (error) {
     await stopAll();
     throw error;
@@ -106,7 +134,7 @@ export async function startEtcd(options: { members: 1 | 3 }): Promise<EtcdCluste
       checkIndex(index, specs.length);
       if (running[index] && !running[index]!.isExited)
         throw new Error(`etcd ${specs[index]!.name} is already running`);
-      await waitHealthy(specs[index]!.clientUrl, launch(index));
+      await waitHealthy(specs[index]!.clientUrl, launch(index), healthTls);
     },
     stop: stopAll,
   };
@@ -183,13 +211,13 @@ function freePort(): Promise<number> {
 }
 
 /** Polls GET /health until etcd answers {"health":"true"}; fails early if the process exits. */
-async function waitHealthy(clientUrl: string, member: RunningMember): Promise<void> {
+async function waitHealthy(clientUrl: string, member: RunningMember, tls: HealthTls | undefined): Promise<void> {
   const deadline = Date.now() + healthTimeoutMs;
   while (Date.now() < deadline) {
     if (member.isExited) {
       throw new Error(`etcd ${member.name} exited before becoming healthy:\n${member.recentOutput}`);
     }
-    if (await isHealthy(clientUrl)) return;
+    if (await isHealthy(clientUrl, tls)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(
@@ -197,9 +225,23 @@ async function waitHealthy(clientUrl: string, member: RunningMember): Promise<vo
   );
 }
 
-function isHealthy(clientUrl: string): Promise<boolean> {
+interface HealthTls {
+  ca: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+function healthOptions(tls: EtcdTlsFiles): HealthTls {
+  return {
+    ca: readFileSync(tls.caFile),
+    ...(tls.client === undefined ? {} : { cert: readFileSync(tls.client.certFile), key: readFileSync(tls.client.keyFile) }),
+  };
+}
+
+function isHealthy(clientUrl: string, tls: HealthTls | undefined): Promise<boolean> {
   return new Promise((resolve) => {
-    const request = get(`${clientUrl}/health`, { timeout: 1_000 }, (response) => {
+    const fetch = tls === undefined ? get : getHttps;
+    const request = fetch(`${clientUrl}/health`, { timeout: 1_000, ...tls }, (response) => {
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => (body += chunk));

@@ -1,0 +1,10 @@
+export type { Principal } from "./principal.js";
+export type { TlsPeerIdentity } from "./tls-peer.js";
+export type { AuthenticationContext, Authenticator, Authorizer, ServerAuthOptions } from "./authenticator.js";
+export { bearerToken, credentialsOf, type PresentedCredentials } from "./credentials.js";
+export { staticTokenAuthenticator, type StaticToken, type StaticTokenAuthenticator } from "./static-token-authenticator.js";
+export { anyAuthenticator, clientCertificateAuthenticator } from "./client-certificate-authenticator.js";
+export type { PemInput, ServerTlsOptions } from "./server-tls-options.js";
+export { AUTH_ANNOTATION, isPublicMethod } from "./public-methods.js";
+export { resolveClientTls, type ClientTlsOptions } from "./client-tls.js";
+export { PROVIDER_TLS_KEY, providerTls } from "./provider-tls.js";
