@@ -63,6 +63,13 @@ export function buildMatrix(size: MatrixSize): CaseSpec[] {
     for (const inFlight of inFlightLevels)
       cases.push(make(server(peer.framework), peer.codec, "echo", 1, inFlight));
   }
+  // grpc-js's client against rpcgen's gRPC side; the grpc-js row above is the same client against a grpc-js server.
+  cases.push(make(server("rpcgen"), "grpc", "echo", 1, 64, { label: "grpc-js client" }));
+  // Apache Thrift's npm client against rpcgen's Thrift side; the thrift row above is the same client against Apache's npm server.
+  cases.push(make(server("rpcgen"), "thrift", "echo", 1, 64, { label: "Apache Thrift client" }));
+  // Over TLS (docs/SECURITY.md): rpcgen's binary frames and grpc-js, each with TLS on the server port.
+  cases.push(make({ framework: "rpcgen", workers: 0, tls: true }, "binary", "echo", 1, 64, { label: "TLS" }));
+  cases.push(make({ framework: "grpc-js", workers: 0, tls: true }, "protobuf", "echo", 1, 64, { label: "TLS" }));
   if (size.quick) return cases;
 
   // Four connections: one call in flight only ever uses one, so 64 and 256 only.
@@ -86,6 +93,27 @@ export function buildMatrix(size: MatrixSize): CaseSpec[] {
       make(server("rpcgen"), "binary", "echo", 1, inFlight, {
         governed: true,
         label: "ClusterInvoker",
+      }),
+    );
+  }
+  // The cost of metrics + tracing on server and client (docs/OBSERVABILITY.md); the plain binary x64 row is the baseline.
+  for (const observe of ["api", "sdk"] as const) {
+    cases.push(
+      make({ framework: "rpcgen", workers: 0, observe }, "binary", "echo", 1, 64, {
+        label: observe === "api" ? "metrics+tracing" : "metrics+tracing, OTel SDK",
+      }),
+    );
+  }
+  // The small echo's p99 while a CPU-heavy method is kept loaded, that method inline and offloaded
+  // (docs/OFFLOAD.md). Inline, an echo waits behind 50 ms handlers: ~20 calls/s, so longer repetitions.
+  for (const offload of [false, true]) {
+    cases.push(
+      make({ framework: "rpcgen", workers: 0, offload }, "binary", "echo", 1, 1, {
+        heavyBeside: true,
+        calls: 20_000,
+        warmupCalls: 20,
+        repSeconds: 3,
+        label: offload ? "heavy method offloaded" : "heavy method inline",
       }),
     );
   }

@@ -8,12 +8,18 @@ export interface ServerSpec {
   framework: Framework;
   /** node:cluster workers (rpcgen only); 0 = the process serves itself. */
   workers: number;
+  /** rpcgen only: the Heavy service's method runs in worker threads instead of on the event loop. */
+  offload?: boolean;
+  /** rpcgen only: metrics and tracing on, server and client (bench/observe-mode.ts). */
+  observe?: "api" | "sdk";
+  /** rpcgen and grpc-js: TLS on the server port, and the client over TLS (bench/tls-mode.ts). */
+  tls?: boolean;
 }
 
 /** One measured configuration. */
 export interface CaseSpec {
   server: ServerSpec;
-  /** rpcgen: binary | json | resp; grpc-js: protobuf; thrift: binary; raw: json. */
+  /** rpcgen: binary | json | resp | grpc (grpc-js's client, rpcgen's gRPC side) | thrift (Apache's npm client, rpcgen's Thrift side); grpc-js: protobuf; thrift: binary; raw: json. */
   codec: string;
   workload: Workload;
   connections: number;
@@ -29,6 +35,8 @@ export interface CaseSpec {
   repetitions: number;
   /** rpcgen only: call through a ClusterInvoker instead of a Channel. */
   governed?: boolean;
+  /** rpcgen only: meanwhile the client keeps a 50 ms CPU-bound method (Heavy.hash) loaded on another connection. */
+  heavyBeside?: boolean;
   /** Memory case: fire this many "park" calls at once instead of the workload. */
   parkCalls?: number;
   /** Label shown in the table when the case is not a plain one. */

@@ -7,6 +7,7 @@
 import type { CaseSpec, ClientMessage } from "./case-spec.js";
 import type { BenchClient, ClientFactory } from "./clients/bench-client.js";
 import { openGrpcClient } from "./clients/grpc-client.js";
+import { openGrpcToRpcgenClient } from "./clients/grpc-to-rpcgen-client.js";
 import { openRawClient } from "./clients/raw-client.js";
 import { openRpcgenClient } from "./clients/rpcgen-client.js";
 import { openThriftClient } from "./clients/thrift-client.js";
@@ -34,7 +35,10 @@ main().then(
 );
 
 async function main(): Promise<void> {
-  const client = await factories[spec.server.framework](spec, port);
+  // codec "grpc" on an rpcgen server: grpc-js's client against rpcgen's gRPC side; "thrift": Apache Thrift's npm client against its Thrift side.
+  const foreign = spec.server.framework === "rpcgen" ? { grpc: openGrpcToRpcgenClient, thrift: openThriftClient }[spec.codec] : undefined;
+  const factory = foreign ?? factories[spec.server.framework];
+  const client = await factory(spec, port);
   send({ type: "ready" });
   if (spec.parkCalls !== undefined) {
     await window(() => parkAll(client, spec.parkCalls!));

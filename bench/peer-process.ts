@@ -44,7 +44,7 @@ export class ServerProcess {
     flags: ForkFlags,
     timeoutMs: number,
   ): Promise<ServerProcess> {
-    const child = fork(serverMain, [spec.framework, String(spec.workers)], {
+    const child = fork(serverMain, [spec.framework, String(spec.workers), spec.offload ? "offload" : "inline", spec.tls ? "tls" : "plain"], {
       execArgv: [...process.execArgv, ...(flags.serverFlags ?? [])],
       stdio: ["ignore", 2, 2, "ipc"],
     });

@@ -16,9 +16,11 @@ import type { CaseSpec } from "./case-spec.js";
 import { echoChartSvg } from "./report-chart.js";
 import { staleDistWarning } from "./dist-freshness.js";
 import { generateStubs } from "./generate-stubs.js";
+import { generatorTable, runGeneratorBench, staleGeneratorWarning } from "./generator-bench.js";
 import { runClient, ServerProcess } from "./peer-process.js";
 import { markdownTable } from "./report-table.js";
 import { checkTargets, formatTargets } from "./target-ratios.js";
+import { ensureBenchTls } from "./tls-mode.js";
 
 const argv = process.argv.slice(2);
 const jsonOutput = argv.includes("--json");
@@ -63,6 +65,10 @@ async function main(): Promise<void> {
         await server?.stop();
         server = undefined;
         serverKey = key;
+        // Read by the forked rpcgen server (bench/observe-mode.ts).
+        process.env["RPCGEN_BENCH_OBSERVE"] = spec.server.observe ?? "";
+        // TLS cases: the certificates are made once per run; the forked server and clients read them (bench/tls-mode.ts).
+        if (spec.server.tls === true) ensureBenchTls();
         try {
           server = await ServerProcess.start(
             spec.server,
@@ -86,6 +92,12 @@ async function main(): Promise<void> {
   log(markdownTable(results));
   log("");
   log(formatTargets(checkTargets(results)));
+  // The generator row: rpcgen and Apache Thrift's compiler on one large IDL program.
+  if (pattern?.test("generator") ?? true) {
+    const stale = staleGeneratorWarning();
+    if (stale !== undefined) process.stderr.write(`warning: ${stale}\n`);
+    log(`\n${generatorTable(runGeneratorBench(quick ? 3 : 7))}`);
+  }
   if (!quick && filter === undefined) {
     writeFileSync(chartPath, echoChartSvg(results));
     log(`\nchart written to ${chartPath}`);
@@ -95,7 +107,7 @@ async function main(): Promise<void> {
 
 /** Cases share a server while framework, workers and workload stay the same; RSS then reflects the workload. */
 function serverKeyOf(spec: CaseSpec): string {
-  return `${spec.server.framework}/${spec.server.workers}/${spec.workload}/${spec.parkCalls ?? ""}`;
+  return `${spec.server.framework}/${spec.server.workers}/${spec.workload}/${spec.parkCalls ?? ""}/${spec.server.offload ?? false}/${spec.server.observe ?? ""}/${spec.server.tls ?? false}`;
 }
 
 function report(result: CaseResult): CaseResult {

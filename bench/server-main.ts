@@ -13,6 +13,8 @@ import type { PeerContext, PeerServer } from "./servers/server-handlers.js";
 
 const framework = process.argv[2] as Framework;
 const workers = Number(process.argv[3] ?? 0);
+const offload = process.argv[4] === "offload";
+const tls = process.argv[5] === "tls";
 const context: PeerContext = { lot: new ParkLot() };
 const stats = new ServerStats();
 
@@ -43,9 +45,11 @@ async function start(): Promise<PeerServer> {
       return (await import("./servers/rpcgen-server.js")).serveRpcgen(
         context,
         workers,
+        offload,
+        tls,
       );
     case "grpc-js":
-      return (await import("./servers/grpc-server.js")).serveGrpc(context);
+      return (await import("./servers/grpc-server.js")).serveGrpc(context, tls);
     case "thrift":
       return (await import("./servers/thrift-server.js")).serveThrift(context);
     case "raw":

@@ -109,6 +109,33 @@ export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
     want: 1,
     kind: "at least",
   });
+  checks.push({
+    name: "echo x64: grpc-js client, rpcgen's gRPC vs a grpc-js server",
+    ratio: ratio(
+      find(results, { framework: "rpcgen", codec: "grpc", concurrency: 64, label: "grpc-js client" })?.callsPerSec,
+      find(results, { framework: "grpc-js", concurrency: 64 })?.callsPerSec,
+    ),
+    want: 2,
+    kind: "at least",
+  });
+  checks.push({
+    name: "echo x64: Apache Thrift npm client, rpcgen's Thrift vs Apache's npm server",
+    ratio: ratio(
+      find(results, { framework: "rpcgen", codec: "thrift", concurrency: 64, label: "Apache Thrift client" })?.callsPerSec,
+      find(results, { framework: "thrift", concurrency: 64 })?.callsPerSec,
+    ),
+    want: 2,
+    kind: "at least",
+  });
+  checks.push({
+    name: "echo x64 over TLS: calls/s vs grpc-js over TLS",
+    ratio: ratio(
+      find(results, { framework: "rpcgen", codec: "binary", concurrency: 64, label: "TLS" })?.callsPerSec,
+      find(results, { framework: "grpc-js", concurrency: 64, label: "TLS" })?.callsPerSec,
+    ),
+    want: 10,
+    kind: "at least",
+  });
   for (const inFlight of [1, 64]) {
     const direct = find(results, {
       framework: "rpcgen",

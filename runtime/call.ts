@@ -1,4 +1,6 @@
 import type { MethodDescriptor, ServiceDescriptor } from "./descriptor.js";
+import type { Principal } from "./security/principal.js";
+import type { TlsPeerIdentity } from "./security/tls-peer.js";
 
 /** Per-call options: the optional last argument of every generated client method. */
 export interface CallOptions {
@@ -8,7 +10,11 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Routing key for consistent-hash load balancing; overrides the `rpc.routekey` argument. */
   routeKey?: string;
-  /** String key/values carried to the server's CallContext. */
+  /**
+   * String key/values carried to the server's CallContext. Credentials go here
+   * per call: `{ authorization: "Bearer <token>" }` (see `bearerToken`) or
+   * `{ "x-api-key": "<token>" }`; they win over a channel's own.
+   */
   metadata?: Record<string, string>;
 }
 
@@ -37,6 +43,14 @@ export interface CallContext {
   readonly metadata: Readonly<Record<string, string>>;
   /** `host:port` of the caller. */
   readonly peer: string;
+  /**
+   * Who is calling, as the server's authenticator decided (see docs/SECURITY.md);
+   * undefined on a server without authentication and for a public method
+   * (`auth = "none"`) called by a connection that has not authenticated.
+   */
+  readonly principal: Principal | undefined;
+  /** The caller's verified client certificate on a mutual-TLS connection, else undefined. */
+  readonly tlsPeer: TlsPeerIdentity | undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { CaseSpec } from "../case-spec.js";
 import { loadEchoProto } from "../grpc-proto.js";
 import { oneMiB, smallCount, smallText, structItems } from "../payloads.js";
 import { roundRobin, type BenchClient } from "./bench-client.js";
+import { benchTlsFiles, readPem } from "../tls-mode.js";
 
 type UnaryMethod = (
   request: unknown,
@@ -22,10 +23,12 @@ export async function openGrpcClient(
     // A distinct option per client keeps grpc-js from sharing one subchannel between them.
     const stub = new Echo(
       `127.0.0.1:${port}`,
-      grpc.credentials.createInsecure(),
+      spec.server.tls === true ? grpc.credentials.createSsl(readPem(benchTlsFiles().ca)) : grpc.credentials.createInsecure(),
       {
         "grpc.max_receive_message_length": 8 * 1024 * 1024,
         "bench.connection": index,
+        // TLS case: check the certificate's name without sending an IP address as SNI.
+        ...(spec.server.tls === true ? { "grpc.ssl_target_name_override": "localhost" } : {}),
       },
     ) as unknown as EchoStub;
     stubs.push(stub);

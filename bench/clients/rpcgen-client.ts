@@ -4,7 +4,9 @@ import {
   RespChannel,
   channelTransportFactory,
   createClusterInvoker,
+  observeClient,
   silentLogger,
+  withInterceptors,
   type CallOptions,
   type Invoker,
   type MethodDescriptor,
@@ -12,7 +14,10 @@ import {
 import { EchoClient, EchoService } from "../gen/rpcgen/echo.js";
 import type { CaseSpec } from "../case-spec.js";
 import { oneMiB, smallCount, smallText, structItems } from "../payloads.js";
+import { clientObservability } from "../observe-mode.js";
 import { roundRobin, type BenchClient } from "./bench-client.js";
+import { benchTlsFiles } from "../tls-mode.js";
+import { startHeavyLoad } from "./heavy-load.js";
 
 const maxFrameBytes = 8 * 1024 * 1024;
 const timeoutMs = 60_000;
@@ -24,13 +29,18 @@ export async function openRpcgenClient(
 ): Promise<BenchClient> {
   const address = `127.0.0.1:${port}`;
   const invoker = openInvoker(spec, address, port);
-  const client = new EchoClient(invoker.invoker);
+  const observe = spec.server.observe;
+  const client = new EchoClient(observe === undefined ? invoker.invoker : withInterceptors(invoker.invoker, observeClient(clientObservability(observe))));
   const options: CallOptions = { timeoutMs };
   const call = workloadCall(spec, client, options);
+  const heavyLoad = spec.heavyBeside === true ? startHeavyLoad(address) : undefined;
   return {
     call,
     park: (id) => client.park(id, options),
-    close: invoker.close,
+    close: async () => {
+      await heavyLoad?.stop();
+      await invoker.close();
+    },
   };
 }
 
@@ -65,6 +75,8 @@ function openInvoker(
   }
   const codec = spec.codec === "json" ? "json" : "binary";
   const settings = {
+    // The TLS case: TLS to the server, trusting the run's throw-away CA (bench/tls-mode.ts).
+    ...(spec.server.tls === true ? { tls: { caFile: benchTlsFiles().ca } } : {}),
     codec,
     poolSize: spec.connections,
     logger: silentLogger,

@@ -2,11 +2,18 @@ import * as grpc from "@grpc/grpc-js";
 import type { Server as NetServer, Socket } from "node:net";
 import { loadEchoProto } from "../grpc-proto.js";
 import type { PeerContext, PeerServer } from "./server-handlers.js";
+import { benchTlsFiles, readPem } from "../tls-mode.js";
+
+/** The TLS case: the run's throw-away server certificate (bench/tls-mode.ts). */
+function tlsCredentials(): grpc.ServerCredentials {
+  const files = benchTlsFiles();
+  return grpc.ServerCredentials.createSsl(null, [{ cert_chain: readPem(files.cert), private_key: readPem(files.key) }], false);
+}
 
 type Unary = grpc.handleUnaryCall<unknown, unknown>;
 
 /** grpc-js unary server of bench/echo.proto. */
-export async function serveGrpc(context: PeerContext): Promise<PeerServer> {
+export async function serveGrpc(context: PeerContext, tls = false): Promise<PeerServer> {
   const server = new grpc.Server({
     "grpc.max_receive_message_length": 8 * 1024 * 1024,
   });
@@ -23,7 +30,7 @@ export async function serveGrpc(context: PeerContext): Promise<PeerServer> {
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       "127.0.0.1:0",
-      grpc.ServerCredentials.createInsecure(),
+      tls ? tlsCredentials() : grpc.ServerCredentials.createInsecure(),
       (error, bound) => (error === null ? resolve(bound) : reject(error)),
     ),
   );

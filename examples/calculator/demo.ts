@@ -1,8 +1,10 @@
 /**
  * `npm run demo`: the whole round trip on one machine. Generates the stubs from
  * calculator.thrift, starts the calculator server in its own process, makes the
- * calls with each codec (protobuf binary, JSON, RESP), calls it once more with
- * redis-cli when that is installed, then shuts the server down gracefully.
+ * calls over every protocol its one port speaks (rpcgen frames with protobuf and
+ * JSON bodies, RESP, Apache Thrift binary and compact, gRPC, Connect over HTTP),
+ * calls it once more with redis-cli when that is installed, then shuts the
+ * server down gracefully.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
@@ -29,7 +31,7 @@ if (generated.status !== 0) {
 }
 
 // Imported only now, after the stubs it uses are generated.
-const { Channel, RespChannel } = await import("rpcgen/runtime");
+const { Channel, GrpcChannel, RespChannel, ThriftChannel } = await import("rpcgen/runtime");
 const { runCalculatorCalls } = await import("./client.js");
 
 step("starting the calculator server (port 0: any free port)");
@@ -70,6 +72,39 @@ try {
     await runCalculatorCalls(resp, "resp");
   } finally {
     await resp.close();
+  }
+
+  for (const [transport, protocol] of [
+    ["framed", "binary"],
+    ["buffered", "compact"],
+  ] as const) {
+    step(`calls over Apache Thrift (${transport} transport, ${protocol} protocol), as any Thrift client makes them`);
+    const thrift = new ThriftChannel({ address, transport, protocol });
+    try {
+      await runCalculatorCalls(thrift, `thrift ${protocol}`);
+    } finally {
+      await thrift.close();
+    }
+  }
+
+  step("calls over gRPC (HTTP/2), as any gRPC client makes them with calculator.proto");
+  const grpc = new GrpcChannel({ address });
+  try {
+    await runCalculatorCalls(grpc, "grpc");
+  } finally {
+    await grpc.close();
+  }
+
+  step(`Connect over HTTP/1.1: curl -X POST -H 'Content-Type: application/json' -d '{"a":1,"b":2}' http://${address}/calculator.Calculator/add`);
+  const response = await fetch(`http://${address}/calculator.Calculator/add`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ a: 1, b: 2 }),
+  });
+  const body = await response.text();
+  console.log(`[connect] HTTP ${response.status} ${body}`);
+  if (response.status !== 200 || (JSON.parse(body) as { success?: number }).success !== 3) {
+    throw new Error(`Connect add(1, 2) answered HTTP ${response.status} ${body}`);
   }
 
   const redisCli = spawnSync("redis-cli", ["-p", String(port), "CALL", "Calculator.add", "1", "2"], {

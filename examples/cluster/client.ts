@@ -87,6 +87,9 @@ async function main(): Promise<void> {
       calls: { type: "string", default: "1000" },
       concurrency: { type: "string", default: "16" },
       method: { type: "string", default: "stock" },
+      // Providers with TLS and a token (docs/SECURITY.md): the CA their certificates chain to, and the token.
+      "tls-ca": { type: "string" },
+      token: { type: "string" },
     },
   });
   const total = Number(values.calls);
@@ -102,7 +105,11 @@ async function main(): Promise<void> {
   }
   const registry = new EtcdRegistry({ endpoints: values.etcd.split(","), prefix: values.prefix });
   try {
-    const { client, invoker } = await connectInventory(registry, { versionRange: values.range });
+    const { client, invoker } = await connectInventory(registry, {
+      versionRange: values.range,
+      ...(values["tls-ca"] === undefined ? {} : { tls: { caFile: values["tls-ca"] } }),
+      ...(values.token === undefined ? {} : { token: values.token }),
+    });
     const result = await runInventoryLoad(client, { total, concurrency, method: values.method });
     console.log(`answers per provider: ${formatCounts(result.byProvider)}`);
     for (const [code, { count, sample }] of result.errors) console.log(`failed with ${code}: ${count} (${sample})`);

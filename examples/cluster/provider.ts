@@ -7,11 +7,16 @@
  *
  * Prints `listening on <host>:<port>` once it is registered and callable.
  * `--workers N` serves the port from N worker processes (node:cluster).
+ * Beyond loopback, secure it (docs/SECURITY.md; clients then pass tls and token):
+ *
+ *   tsx examples/cluster/provider.ts --host 0.0.0.0 --port 9090 --etcd https://10.0.0.1:2379 \
+ *     --tls-cert server.crt --tls-key server.key --auth-token "$INVENTORY_TOKEN"
  */
 import cluster from "node:cluster";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { Server, installShutdownSignals, publishServer } from "rpcgen/runtime";
+import { securityFlags, securityOptions, warnIfExposed } from "../security-flags.js";
 import { exampleRegistry } from "./example-registry.js";
 import { InventoryService, registerInventory } from "./gen/inventory.js";
 import { InventoryHandlerImpl } from "./inventory-handler.js";
@@ -28,6 +33,7 @@ const { values } = parseArgs({
     "grace-ms": { type: "string", default: "10000" },
     "log-level": { type: "string", default: "info" },
     workers: { type: "string", default: "1" },
+    ...securityFlags,
   },
 });
 
@@ -51,7 +57,10 @@ const version = values.version ?? InventoryService.version ?? "1.0.0";
 // Registry events (registered, lease lost, registered again) go to stderr as JSON lines.
 const logger = pino({ name: `inventory-${version}`, level: values["log-level"] }, pino.destination(2));
 const registry = exampleRegistry({ ...values, prefix: values.prefix, ttlSeconds, logger });
-const server = new Server({ logger });
+const security = securityOptions(values, "inventory provider");
+warnIfExposed(values.host, security, "inventory provider");
+// With TLS, publishServer registers the provider with tls: "true", so clients call it over TLS.
+const server = new Server({ logger, ...security });
 const servedBy = { address: "", version, pid: process.pid };
 registerInventory(server, new InventoryHandlerImpl(servedBy));
 

@@ -5,6 +5,8 @@ import { codecByName } from "../codec/codec-registry.js";
 import type { MethodDescriptor } from "../descriptor.js";
 import { Code, RpcError } from "../errors.js";
 import { defaultLogger, type Logger } from "../logger.js";
+import { resolveClientTls, type ClientTlsOptions } from "../security/client-tls.js";
+import { bearerToken, mergeMetadata } from "../security/credentials.js";
 import { parseAddress } from "../transport/address.js";
 import { defaultFrameLimits } from "../wire/frame-limits.js";
 import { ConnectionLostError } from "./connection-lost-error.js";
@@ -33,6 +35,12 @@ export interface ChannelOptions {
   compressThresholdBytes?: number;
   /** Wait before reconnecting after a failure: doubles from baseMs up to maxMs, with jitter. Default 100 / 10000. */
   reconnect?: { baseMs: number; maxMs: number };
+  /** TLS to the provider (`true`: the system's trusted CAs); see docs/SECURITY.md. Default: plain TCP. */
+  tls?: ClientTlsOptions | true;
+  /** Sent with every call as `authorization: Bearer <token>`. */
+  token?: string;
+  /** Sent with every call; a call's own CallOptions.metadata wins key by key. */
+  metadata?: Record<string, string>;
   logger?: Logger;
 }
 
@@ -70,6 +78,8 @@ export class Channel extends EventEmitter<ChannelEvents> implements Invoker {
   private closing = false;
   private closedPromise: Promise<void> | undefined;
   private readonly connectionEvents: ClientConnectionEvents;
+  /** The channel's own metadata (credentials), sent with every call; undefined when it has none. */
+  private readonly metadata: Record<string, string> | undefined;
 
   constructor(options: ChannelOptions) {
     super();
@@ -92,7 +102,12 @@ export class Channel extends EventEmitter<ChannelEvents> implements Invoker {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
       maxPendingBytes: options.maxPendingBytes ?? 16 * 1024 * 1024,
       logger: options.logger ?? defaultLogger(),
+      ...(options.tls === undefined ? {} : { tls: resolveClientTls(options.tls) }),
     };
+    this.metadata =
+      options.token === undefined && options.metadata === undefined
+        ? undefined
+        : Object.freeze({ ...options.metadata, ...(options.token === undefined ? {} : bearerToken(options.token)) });
     const poolSize = options.poolSize ?? 1;
     if (!Number.isInteger(poolSize) || poolSize < 1) {
       throw new TypeError(`poolSize must be a positive integer, got ${poolSize}`);
@@ -147,7 +162,10 @@ export class Channel extends EventEmitter<ChannelEvents> implements Invoker {
     } catch (error) {
       return Promise.reject(error);
     }
-    return connection.call(method, args, this.codec, deadlineAt, signal, options?.metadata, now);
+    const callMetadata = options?.metadata;
+    const metadata =
+      this.metadata === undefined ? callMetadata : callMetadata === undefined ? this.metadata : mergeMetadata(this.metadata, callMetadata);
+    return connection.call(method, args, this.codec, deadlineAt, signal, metadata, now);
   }
 
   /**

@@ -1,10 +1,11 @@
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import type { MessageCodec } from "../codec/codec.js";
 import { sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
 import type { MethodDescriptor } from "../descriptor.js";
 import { Code, RpcError } from "../errors.js";
 import { ConnectionLostError } from "./connection-lost-error.js";
 import type { Logger } from "../logger.js";
+import { openClientSocket, readyEvent, type ResolvedClientTls } from "../security/client-tls.js";
 import { decodeErrorBody } from "../wire/error-body.js";
 import { FrameBatchWriter } from "../transport/frame-batch-writer.js";
 import { type DeferredBody, type DeferredBodyCodec, hasDeferredBodies } from "../wire/deferred-body.js";
@@ -25,6 +26,8 @@ export interface ClientConnectionSettings {
   heartbeatIntervalMs: number;
   maxPendingBytes: number;
   logger: Logger;
+  /** TLS to the provider (ALPN "rpcgen"); undefined for plain TCP. */
+  tls?: ResolvedClientTls;
 }
 
 /** What a connection tells its channel. */
@@ -79,11 +82,7 @@ export class ClientConnection implements PendingCallOwner {
     private readonly events: ClientConnectionEvents,
   ) {
     this.decoder = new FrameDecoder((frame) => this.onFrame(frame), settings.limits);
-    this.socket = connect({
-      host: settings.host,
-      port: settings.port,
-      noDelay: true,
-    });
+    this.socket = openClientSocket(settings.host, settings.port, settings.tls, "rpcgen");
     this.writer = new FrameBatchWriter(this.socket, settings.limits, () => void this.flushes++, earlyFlushBytes);
     if (settings.connectTimeoutMs > 0) {
       this.socket.setTimeout(settings.connectTimeoutMs, () => {
@@ -95,7 +94,7 @@ export class ClientConnection implements PendingCallOwner {
         );
       });
     }
-    this.socket.on("connect", () => this.onConnect());
+    this.socket.on(readyEvent(settings.tls), () => this.onConnect());
     this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
     this.socket.on("error", (error) => {
       this.closeError ??= RpcError.from(error, Code.UNAVAILABLE);

@@ -12,7 +12,7 @@ import { DEFAULT_BREAKER_OPTIONS } from "./circuit-breaker.js";
 import { checkClusterOptions } from "./check-cluster-options.js";
 import type { ClusterInvokerOptions, FallbackFunction } from "./cluster-options.js";
 import type { ClusterStats } from "./cluster-stats.js";
-import { defaultTransportFactory } from "./default-transport.js";
+import { channelTransportFactory, defaultTransportFactory } from "./default-transport.js";
 import type { Endpoint } from "./endpoint.js";
 import { GovernedCall } from "./governed-call.js";
 import { DEFAULT_HEALTH_FAILURE_CODES, isDeclaredException, isServiceFailure } from "./failure-classification.js";
@@ -93,7 +93,11 @@ export class ClusterInvoker implements Invoker {
       registry: options.registry,
       range,
       rangeText: options.versionRange,
-      transportFactory: options.transportFactory ?? defaultTransportFactory(),
+      transportFactory:
+        options.transportFactory ??
+        (options.tls === undefined && options.token === undefined
+          ? defaultTransportFactory()
+          : channelTransportFactory({ ...(options.tls === undefined ? {} : { tls: options.tls }), ...(options.token === undefined ? {} : { token: options.token }) })),
       breaker: overlay(DEFAULT_BREAKER_OPTIONS, breaker),
       logger: this.logger,
       now: this.now,

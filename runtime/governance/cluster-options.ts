@@ -8,6 +8,7 @@ import type { BreakerOptions } from "./circuit-breaker.js";
 import type { BalancerName, LoadBalancer } from "./load-balancer.js";
 import type { MethodOverrides } from "./method-policy.js";
 import type { TransportFactory } from "./provider-transport.js";
+import type { ClientTlsOptions } from "../security/client-tls.js";
 import type { RetryBudgetOptions } from "./retry-budget.js";
 import type { RandomSource } from "./seeded-random.js";
 
@@ -61,6 +62,14 @@ export interface ClusterInvokerOptions {
   backoff?: Partial<BackoffOptions>;
   /** Opens the transport of one provider. Default: a client Channel to its address. */
   transportFactory?: TransportFactory;
+  /**
+   * TLS to the providers, for the default transport (with a transportFactory of
+   * your own, give it to channelTransportFactory instead). Without it, providers
+   * that advertise `tls: "true"` in the registry are still called over TLS.
+   */
+  tls?: ClientTlsOptions | true;
+  /** Sent to every provider as `authorization: Bearer <token>`, for the default transport. */
+  token?: string;
   logger?: Logger;
   /** Randomness for balancers and jitter; fix it in tests. */
   random?: RandomSource;

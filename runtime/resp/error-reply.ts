@@ -63,6 +63,8 @@ export function lineToError(method: MethodDescriptor, line: string): Error {
     if (exception) return exception;
   }
   if (isCode(name)) return new RpcError(name, rest);
+  // Redis's words for "log in first" and "wrong credentials".
+  if (name === "NOAUTH" || name === "WRONGPASS") return new RpcError(Code.UNAUTHENTICATED, line);
   return new RpcError(Code.UNKNOWN, line);
 }
 

@@ -1,4 +1,4 @@
-import net from "node:net";
+import type net from "node:net";
 import type { CallOptions, Invoker } from "../call.js";
 import type { DeadlineEntry } from "../deadline/deadline-wheel.js";
 import { type ExpiringEntry, sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
@@ -10,6 +10,7 @@ import { lineToError } from "./error-reply.js";
 import { RespParser } from "./resp-parser.js";
 import type { RespValue } from "./resp-value.js";
 import { RespWriteBatch } from "./resp-write-batch.js";
+import { openClientSocket, resolveClientTls, type ClientTlsOptions, type ResolvedClientTls } from "../security/client-tls.js";
 import { respReplyToResult } from "./reply-result.js";
 
 export interface RespChannelOptions {
@@ -18,6 +19,12 @@ export interface RespChannelOptions {
   host?: string;
   /** Largest reply accepted, in bytes. Default 64 MiB. */
   maxReplyBytes?: number;
+  /** TLS to the server (`true`: the system's trusted CAs), as `redis-cli --tls`. Default: plain TCP. */
+  tls?: ClientTlsOptions | true;
+  /** Logs in with `AUTH [username] <token>` first, as `redis-cli -a`; a refused login fails the calls with UNAUTHENTICATED. */
+  token?: string;
+  /** The user name for AUTH (default: none, i.e. Redis's `default` user). */
+  username?: string;
 }
 
 /**
@@ -62,10 +69,13 @@ const ignore = (): void => undefined;
  * their IDL types, requests pipelined and replies matched in order. Results are
  * decoded back by the method's result type; declared exceptions come back as
  * their generated classes (the channel asks for `RPC.ERRORS JSON` so their fields
- * survive). RESP carries no metadata, so CallOptions.metadata is not sent.
+ * survive). RESP has no per-call headers: CallOptions.metadata (a trace's
+ * `traceparent`, say) is sent as `RPC.METADATA key value ...` just before the
+ * call, which the server applies to that call only.
  */
 export class RespChannel implements Invoker {
   private readonly options: RespChannelOptions;
+  private readonly tls: ResolvedClientTls | undefined;
   private socket: net.Socket | undefined;
   private batch: RespWriteBatch | undefined;
   /** Requests sent and not yet answered, oldest first from `head`. */
@@ -76,6 +86,7 @@ export class RespChannel implements Invoker {
 
   constructor(options: RespChannelOptions) {
     this.options = options;
+    this.tls = options.tls === undefined ? undefined : resolveClientTls(options.tls);
   }
 
   invoke(method: MethodDescriptor, args: readonly unknown[], options: CallOptions = {}): Promise<unknown> {
@@ -102,6 +113,15 @@ export class RespChannel implements Invoker {
         sharedDeadlineWheel.add(entry);
       }
       signal?.addEventListener("abort", entry, { once: true });
+      const metadata = options.metadata;
+      if (metadata !== undefined) {
+        const entries = Object.entries(metadata);
+        if (entries.length > 0) {
+          // Its reply comes before the call's: an entry of its own, ahead of the call's in the queue.
+          this.pending.splice(this.pending.length - 1, 0, new PendingReply(this, undefined, undefined, ignore, ignore));
+          batch.command(["RPC.METADATA", ...entries.flat()]);
+        }
+      }
       batch.call(method.fullName, words);
     });
   }
@@ -163,8 +183,7 @@ export class RespChannel implements Invoker {
 
   private connection(): RespWriteBatch {
     if (this.socket !== undefined && this.batch !== undefined) return this.batch;
-    const socket = net.createConnection({ host: this.options.host ?? "127.0.0.1", port: this.options.port });
-    socket.setNoDelay(true);
+    const socket = openClientSocket(this.options.host ?? "127.0.0.1", this.options.port, this.tls, "resp");
     const maxReplyBytes = this.options.maxReplyBytes ?? 64 * 1024 * 1024;
     const parser = new RespParser({ maxValueBytes: maxReplyBytes, maxBulkBytes: maxReplyBytes });
     let failure: Error | undefined;
@@ -194,6 +213,15 @@ export class RespChannel implements Invoker {
     const batch = new RespWriteBatch(socket);
     this.socket = socket;
     this.batch = batch;
+    const { token, username } = this.options;
+    if (token !== undefined) {
+      const refused = (error: Error): void => {
+        failure = new RpcError(Code.UNAUTHENTICATED, `the server refused the login: ${error.message}`);
+        socket.destroy();
+      };
+      this.pending.push(new PendingReply(this, undefined, undefined, ignore, refused));
+      batch.command(username === undefined ? ["AUTH", token] : ["AUTH", username, token]);
+    }
     // Declared exceptions as JSON fields, so they can be rebuilt exactly.
     this.pending.push(new PendingReply(this, undefined, undefined, ignore, ignore));
     batch.command(["RPC.ERRORS", "JSON"]);
@@ -206,7 +234,9 @@ export class RespChannel implements Invoker {
     if (entry.settled) return;
     const method = entry.method;
     if (method === undefined) {
-      this.succeed(entry, undefined);
+      // The channel's own commands: only a refused AUTH matters (its reject closes the connection).
+      if (reply.type === "error") this.fail(entry, new RpcError(Code.UNKNOWN, reply.value));
+      else this.succeed(entry, undefined);
       return;
     }
     if (reply.type === "error") {

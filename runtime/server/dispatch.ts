@@ -8,7 +8,18 @@ import { ServerCallView } from "../interceptors/server-call-view.js";
 import { checkArguments } from "./argument-check.js";
 import { declaredExceptionFieldId } from "./declared-exception-field.js";
 import { internalError, publicError } from "./public-error.js";
+import type { CallGuard, GuardVerdict } from "./call-guard.js";
 import type { ServerCall } from "./server-call.js";
+
+/**
+ * Told of each call the dispatch ends before its handler runs (an unknown
+ * method, arguments that do not decode or check, a call that arrived after its
+ * deadline), which interceptors never see: for metrics and logs. `call` is
+ * undefined for an unknown method. A server without one pays nothing.
+ */
+export interface DispatchObserver {
+  refused(call: ServerCall | undefined, fullName: string, protocol: string, peer: string, error: RpcError): void;
+}
 
 /**
  * THE server dispatch: every protocol the port speaks turns its bytes into a
@@ -21,12 +32,21 @@ import type { ServerCall } from "./server-call.js";
 export class Dispatcher {
   /** The server's interceptors around the handler call, or undefined when it has none (no cost per call then). */
   private readonly intercepted: CallHandler | undefined;
+  /**
+   * The guard of a secured connection (authentication, TLS peer): set only on a
+   * connection's own dispatcher (see withGuard). The server's shared dispatcher
+   * has none, and its calls pay one field check for security.
+   */
+  readonly guard: CallGuard | undefined = undefined;
+  /** On a connection's own dispatcher, the server's shared one: it runs a call once the guard admitted it. */
+  private readonly unguarded: Dispatcher | undefined = undefined;
 
   constructor(
     readonly table: MethodTable,
     private readonly logger: Logger,
     private readonly exposeErrorDetails: boolean,
     interceptors: readonly Interceptor[] = [],
+    private readonly observer?: DispatchObserver,
   ) {
     this.intercepted =
       interceptors.length === 0
@@ -37,6 +57,14 @@ export class Dispatcher {
           });
   }
 
+  /**
+   * The dispatcher of one secured connection: this one, with `guard` asked before
+   * every call (runtime/security/connection-guard.ts).
+   */
+  withGuard(guard: CallGuard): Dispatcher {
+    return Object.create(this, { guard: { value: guard }, unguarded: { value: this } }) as Dispatcher;
+  }
+
   lookup(fullName: string): RegisteredMethod | undefined {
     return this.table.lookup(fullName);
   }
@@ -45,6 +73,7 @@ export class Dispatcher {
   unknownMethod(fullName: string, oneway: boolean, peer: string, protocol: string): RpcError {
     const error = new RpcError(Code.UNIMPLEMENTED, `unknown method ${JSON.stringify(fullName)}`);
     if (oneway) this.logger.warn({ peer, protocol, method: fullName.slice(0, 200) }, "oneway call to an unknown method dropped");
+    this.observer?.refused(undefined, fullName, protocol, peer, error);
     return error;
   }
 
@@ -67,6 +96,14 @@ export class Dispatcher {
    * in flight; every path ends in `responder.callEnded`, then (if wanted) one reply.
    */
   run(registered: RegisteredMethod, call: ServerCall, args: unknown[]): void {
+    const guard = this.guard;
+    if (guard !== undefined) {
+      const verdict = guard.admit(registered, call);
+      if (verdict !== true) {
+        this.runOnceAdmitted(verdict, registered, call, args);
+        return;
+      }
+    }
     try {
       checkArguments(registered.method, registered.promisedArguments, args);
     } catch (error) {
@@ -83,15 +120,45 @@ export class Dispatcher {
       call.deadlineAt = deadline;
       sharedDeadlineWheel.add(call);
     }
-    const outcome = this.intercepted === undefined ? registered.invoke(args, call) : this.intercepted(new ServerCallView(registered, args, call));
+    const outcome = this.intercepted === undefined ? registered.invoke(args, call) : this.runIntercepted(registered, call, args);
     outcome.then(
       (value) => this.succeeded(call, value),
       (error: unknown) => this.failed(call, error),
     );
   }
 
+  /** The interceptor chain around the handler; an interceptor that throws instead of rejecting fails only its call. */
+  private runIntercepted(registered: RegisteredMethod, call: ServerCall, args: unknown[]): Promise<unknown> {
+    try {
+      return this.intercepted!(new ServerCallView(registered, args, call));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** A call the guard refused, or is still deciding on (an asynchronous authenticator or authorizer). */
+  private runOnceAdmitted(verdict: Exclude<GuardVerdict, true>, registered: RegisteredMethod, call: ServerCall, args: unknown[]): void {
+    if (verdict instanceof RpcError) {
+      this.refuse(call, verdict);
+      return;
+    }
+    verdict.then(
+      (settled) => {
+        // The connection closed or the caller cancelled while the guard decided.
+        if (call.finished) this.end(call);
+        else if (settled === true) this.unguarded!.run(registered, call, args);
+        else this.refuse(call, settled);
+      },
+      (error: unknown) => {
+        this.logFailure(call, error, "call guard failed");
+        this.refuse(call, new RpcError(Code.UNAUTHENTICATED, "authentication failed"));
+      },
+    );
+  }
+
   /** Ends a call that never reached its handler. */
   refuse(call: ServerCall, error: RpcError): void {
+    this.observer?.refused(call, call.method.fullName, call.protocol, call.peer, error);
     if (call.method.oneway) {
       this.logger.debug({ peer: call.peer, method: call.method.fullName, code: error.code, err: error.message }, "oneway call dropped");
     }

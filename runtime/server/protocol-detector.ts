@@ -8,8 +8,10 @@ const maxHeadBytes = 64;
 
 /**
  * Tells a connection's protocol from its first bytes. Each protocol looks at
- * what arrived so far and says yes, no, or "need more"; the first yes, in the
- * order the protocols were given, takes the socket with those bytes put back.
+ * what arrived so far and says yes, no, or "need more", in the order the
+ * protocols were given: the first yes takes the socket with those bytes put
+ * back, and a "need more" waits for more bytes before any later protocol may
+ * say yes (up to maxHeadBytes, after which it counts as no).
  */
 export class ProtocolDetector {
   constructor(
@@ -34,20 +36,22 @@ export class ProtocolDetector {
       socket.pause();
       socket.unshift(head);
       detected(protocol);
-      socket.resume();
+      // TLS reads the socket itself from here on; resuming it would hand the ClientHello to nobody.
+      if (protocol.startsReading !== true) socket.resume();
     };
     socket.on("data", onData);
     return placeholder;
   }
 
   private decide(head: Buffer, socket: Socket, peer: string): ServerProtocol | "wait" | undefined {
-    let undecided = false;
+    const canWait = head.length < maxHeadBytes;
     for (const protocol of this.protocols) {
       const answer = protocol.detect(head);
       if (answer === "yes") return protocol;
-      if (answer === "need-more") undecided = true;
+      // An earlier protocol that cannot tell yet has precedence over a later one that says yes:
+      // "GE" may be the start of an HTTP request line as well as a RESP inline command.
+      if (answer === "need-more" && canWait) return "wait";
     }
-    if (undecided && head.length < maxHeadBytes) return "wait";
     // A port scanner or a client of another protocol: worth a line in the log, then gone.
     this.logger.warn({ peer, firstBytes: head.subarray(0, 16).toString("hex") }, "closing connection: unknown protocol");
     socket.destroy();

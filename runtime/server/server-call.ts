@@ -3,6 +3,8 @@ import type { DeadlineEntry } from "../deadline/deadline-wheel.js";
 import type { ExpiringEntry } from "../deadline/shared-deadline-wheel.js";
 import type { MethodDescriptor, ServiceDescriptor } from "../descriptor.js";
 import { Code, RpcError } from "../errors.js";
+import type { Principal } from "../security/principal.js";
+import type { TlsPeerIdentity } from "../security/tls-peer.js";
 import type { CallResponder } from "./call-responder.js";
 
 /**
@@ -19,6 +21,10 @@ export class ServerCall implements CallContext, ExpiringEntry {
   finished = false;
   /** Whatever the protocol keeps per call: a request id, a reply slot, a codec. */
   tag: unknown = undefined;
+  /** Who is calling, set by the connection's guard (undefined on a server without authentication). */
+  principal: Principal | undefined = undefined;
+  /** The verified client certificate, set by the connection's guard on a mutual-TLS connection. */
+  tlsPeer: TlsPeerIdentity | undefined = undefined;
   private controller: AbortController | undefined;
   private abortReason: RpcError | undefined;
 

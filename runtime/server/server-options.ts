@@ -1,5 +1,10 @@
 import type { Logger } from "../logger.js";
 import { defaultLogger } from "../logger.js";
+import type { Interceptor } from "../interceptors/interceptor.js";
+import type { ObservabilityOptions } from "../observability/observability-options.js";
+import type { OffloadOptions } from "../offload/offload-options.js";
+import type { ServerAuthOptions } from "../security/authenticator.js";
+import type { ServerTlsOptions } from "../security/server-tls-options.js";
 import { defaultFrameLimits, type FrameLimits } from "../wire/frame-limits.js";
 
 /**
@@ -51,12 +56,34 @@ export interface ServerOptions {
   maxServerInputBytes?: number;
   /** Gzipped request bodies inflated at once per connection (off the event loop). Default 2. */
   maxInflatesPerConnection?: number;
+  /** Gzipped request bodies inflated at once by the whole server; more wait their turn. Default 4. */
+  maxServerInflates?: number;
   /**
    * For development only: INTERNAL and UNKNOWN errors reach the caller with their
    * message instead of `internal error`. Never turn it on where callers are not trusted:
    * such messages carry connection strings, file paths and the like. Default false.
    */
   exposeErrorDetails?: boolean;
+  /**
+   * Methods that run in a pool of worker threads instead of on the event loop
+   * (CPU-heavy handlers), and the pool's threads and queue limit. See docs/OFFLOAD.md.
+   */
+  offload?: OffloadOptions;
+  /** Code run around every call's handler, whatever protocol carried it (docs/INTERCEPTORS.md). First is outermost. */
+  interceptors?: readonly Interceptor[];
+  /** Metrics, tracing, call logs, reflection and the readiness delay of graceful shutdown (docs/OBSERVABILITY.md). */
+  observability?: ObservabilityOptions;
+  /**
+   * TLS on the port (certificate reloadable without a restart; mutual TLS with a
+   * CA bundle); plaintext is then refused unless `allowPlaintext`. See docs/SECURITY.md.
+   */
+  tls?: ServerTlsOptions;
+  /**
+   * Authentication (who calls) and authorization (may they call this method) for
+   * every protocol, and the limits a connection lives under until it has
+   * authenticated. See docs/SECURITY.md.
+   */
+  auth?: ServerAuthOptions;
   logger?: Logger;
 }
 
@@ -71,9 +98,11 @@ export interface ServerLimits {
   readonly maxServerPendingBytes: number;
   readonly maxServerInputBytes: number;
   readonly maxInflatesPerConnection: number;
+  readonly maxServerInflates: number;
   /** Calls started from one chunk of input before the connection lets replies catch up. */
   readonly maxStartsPerTurn: number;
   readonly exposeErrorDetails: boolean;
+  readonly interceptors: readonly Interceptor[];
   readonly logger: Logger;
 }
 
@@ -96,8 +125,10 @@ export function resolveServerLimits(options: ServerOptions): ServerLimits {
     maxServerPendingBytes: positive("maxServerPendingBytes", options.maxServerPendingBytes ?? 256 * MiB),
     maxServerInputBytes: positive("maxServerInputBytes", options.maxServerInputBytes ?? 256 * MiB),
     maxInflatesPerConnection: positive("maxInflatesPerConnection", options.maxInflatesPerConnection ?? 2),
+    maxServerInflates: positive("maxServerInflates", options.maxServerInflates ?? 4),
     maxStartsPerTurn: 64,
     exposeErrorDetails: options.exposeErrorDetails ?? false,
+    interceptors: options.interceptors ?? [],
     logger: options.logger ?? defaultLogger(),
   };
 }

@@ -36,6 +36,18 @@ export type Detection = "yes" | "no" | "need-more";
  */
 export interface ServerProtocol {
   readonly name: string;
+  /**
+   * ALPN ids (RFC 7301) a TLS client names this protocol by, e.g. ["h2"]. The
+   * server advertises the ids of every protocol it speaks; a client that names
+   * one only this protocol claims skips detection by first bytes. Default: by
+   * name (runtime/security/tls-acceptor.ts, docs/SECURITY.md).
+   */
+  readonly alpn?: readonly string[];
+  /**
+   * True when `serve` starts reading the socket itself (TLS hands it to
+   * OpenSSL): the detector then leaves it paused. Default false.
+   */
+  readonly startsReading?: boolean;
   /** Looks at the first bytes of a connection (all that arrived so far). */
   detect(head: Buffer): Detection;
   /**

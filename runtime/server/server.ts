@@ -4,8 +4,13 @@ import { createServer, type Server as NetServer, type Socket } from "node:net";
 import type { ServiceRegistrar } from "../call.js";
 import type { ServiceDescriptor } from "../descriptor.js";
 import type { Logger } from "../logger.js";
+import { MethodOffloader } from "../offload/method-offloader.js";
+import { ServerObservability } from "../observability/server-observability.js";
+import { ServerSecurity } from "../security/server-security.js";
+import type { ServerTlsOptions } from "../security/server-tls-options.js";
 import { formatAddress, type HostPort } from "../transport/address.js";
 import { builtinProtocols } from "./builtin-protocols.js";
+import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { ConnectionTracker } from "./connection-tracker.js";
 import { Dispatcher } from "./dispatch.js";
 import { MemoryBudget } from "./memory-budget.js";
@@ -56,12 +61,19 @@ export interface ServerEvents {
  * ```
  */
 export class Server extends EventEmitter<ServerEvents> implements ServiceRegistrar {
-  private readonly table = new ServiceTable();
+  private readonly table: ServiceTable;
+  private readonly offloader: MethodOffloader;
   private readonly limits: ServerLimits;
   private readonly logger: Logger;
   private readonly tracker: ConnectionTracker;
   private readonly env: ConnectionEnvironment;
   private readonly detector: ProtocolDetector;
+  /** TLS and authentication; undefined when the options ask for neither (see docs/SECURITY.md). */
+  private readonly security: ServerSecurity | undefined;
+  /** Health, metrics, tracing, call logs and reflection of this server (docs/OBSERVABILITY.md). */
+  readonly observability: ServerObservability;
+  /** Set by close(): readiness is off from then on, even before `closing` (see ObservabilityOptions.drainDelayMs). */
+  private closeRequested: Promise<void> | undefined;
   private netServer: NetServer | undefined;
   private closing: Promise<void> | undefined;
   private primary: WorkerPrimary | undefined;
@@ -73,20 +85,59 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
     super();
     this.limits = resolveServerLimits(options);
     this.logger = this.limits.logger;
+    this.offloader = new MethodOffloader(options.offload, this.logger);
+    this.table = new ServiceTable(this.offloader);
     this.tracker = new ConnectionTracker(this.limits, this.logger);
-    this.detector = new ProtocolDetector(protocols, this.logger);
+    this.observability = new ServerObservability(options.observability ?? {}, this.logger);
     const server = this;
     this.env = {
-      dispatcher: new Dispatcher(this.table, this.logger, this.limits.exposeErrorDetails),
+      dispatcher: new Dispatcher(
+        this.observability.methodTable(this.table),
+        this.logger,
+        this.limits.exposeErrorDetails,
+        [...this.observability.interceptors, ...this.limits.interceptors],
+        this.observability.dispatchObserver,
+      ),
+      observability: this.observability,
       limits: this.limits,
       logger: this.logger,
       replyBudget: new MemoryBudget(this.limits.maxServerPendingBytes),
       inputBudget: new MemoryBudget(this.limits.maxServerInputBytes),
+      inflates: new ConcurrencyLimit(this.limits.maxServerInflates),
       get closing() {
         return server.closing !== undefined;
       },
       drained: () => this.onDrained?.(),
     };
+    this.observability.attach({ connections: this.tracker, replyBudget: this.env.replyBudget });
+    this.security = ServerSecurity.create(options, this.logger);
+    // With TLS the port first asks whether a connection is a TLS handshake; the protocols then run inside it.
+    const portProtocols =
+      this.security === undefined
+        ? protocols
+        : this.security.portProtocols(protocols, this.env, (protocol, socket, peer, env, refusal) =>
+            protocol.serve(socket, peer, env, refusal ?? (this.closing !== undefined ? "server is shutting down" : undefined)),
+          );
+    this.detector = new ProtocolDetector(portProtocols, this.logger);
+  }
+
+  /** True when the port speaks TLS (publishServer then advertises `tls: "true"` in the registry). */
+  get tlsEnabled(): boolean {
+    return this.security?.tlsEnabled ?? false;
+  }
+
+  /**
+   * Loads the TLS certificate again: from the configured files, or from `options`
+   * (which replace the TLS options). New handshakes use it; connections already
+   * open, and their calls, are not touched. Files are also reloaded on their own
+   * when they change and on SIGHUP (see ServerTlsOptions). Returns true when the
+   * certificate changed. A failed reload from the files keeps the old certificate
+   * (logged); with `options` it throws.
+   */
+  reloadTls(options?: ServerTlsOptions): boolean {
+    const store = this.security?.store;
+    if (store === undefined) throw new Error("this server has no TLS to reload");
+    return store.reload(options);
   }
 
   /** Registers a handler for a service; throws if a method is missing or the service is already registered. */
@@ -117,10 +168,14 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
     const workers = options.workers ?? 0;
     if (workers > 0 && cluster.isPrimary) {
       this.primary = runWorkerPrimary(workers, this.logger, this);
+      // The workers serve TLS and reload it themselves; the primary passes the reload signal on.
+      this.security?.startAsPrimary();
       return this.primary.ready;
     }
     const netServer = createServer({ noDelay: true }, (socket) => this.onConnection(socket));
     this.netServer = netServer;
+    // Offload threads load their handler modules first: a module that cannot load fails listen, not the first call.
+    await this.offloader.start();
     await new Promise<void>((resolve, reject) => {
       netServer.once("error", reject);
       netServer.listen({ host, port }, () => {
@@ -129,6 +184,7 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
       });
     });
     netServer.on("error", (error) => this.logger.error({ err: error }, "server socket error"));
+    this.security?.start();
     this.startSweeping();
     if (cluster.isWorker) serveAsWorker(this);
     const address = netServer.address();
@@ -144,17 +200,20 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
    * everything is closed.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.closing ??= this.shutdown(options.graceMs ?? 10_000);
-    return this.closing;
+    // Readiness turns NOT_SERVING first; the shutdown itself may wait ObservabilityOptions.drainDelayMs.
+    this.closeRequested ??= this.observability.beginShutdown(() => (this.closing ??= this.shutdown(options.graceMs ?? 10_000)));
+    return this.closeRequested;
   }
 
   private async shutdown(graceMs: number): Promise<void> {
     if (this.primary !== undefined) {
+      this.security?.stop();
       await this.primary.close(graceMs);
       return;
     }
     const netServer = this.netServer;
     this.tracker.stopSweeping();
+    this.security?.stop();
     const closed = new Promise<void>((resolve) => (netServer === undefined ? resolve() : netServer.close(() => resolve())));
     this.tracker.goawayAll();
     const drained = this.whenDrained();
@@ -166,6 +225,8 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
     clearTimeout(grace);
     // net.Server reports "closed" a tick before the sockets' own close events.
     this.tracker.clear();
+    // Every call has ended, offloaded ones included: the offload threads can stop.
+    await this.offloader.close();
   }
 
   /** Resolves when no connection has a call in flight (or the grace timer cut them). */
@@ -214,11 +275,14 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
   }
 
   private serve(protocol: ServerProtocol, socket: Socket, peer: string, placeholder: ServedConnection, refusal: string | undefined): void {
-    const connection = protocol.serve(socket, peer, this.env, refusal ?? (this.closing !== undefined ? "server is shutting down" : undefined));
+    const env = this.security?.plaintextEnvironment(this.env, protocol, socket, peer) ?? this.env;
+    const connection = protocol.serve(socket, peer, env, refusal ?? (this.closing !== undefined ? "server is shutting down" : undefined));
     if (refusal !== undefined || this.closing !== undefined) return;
     this.tracker.replace(placeholder, connection);
+    this.observability.connectionOpened(connection);
     socket.once("close", () => {
       this.tracker.remove(connection);
+      this.observability.connectionClosed(connection);
       this.onDrained?.();
     });
   }

@@ -110,10 +110,12 @@ describe.each(transportNames)("over %s", (transport) => {
     expect(error.code).toBe("CANCELLED");
   });
 
-  it(framed ? "carries call metadata to the handler" : "has no metadata to carry (RESP has no place for it)", async () => {
+  it(framed ? "carries call metadata to the handler" : "carries call metadata to the handler (RPC.METADATA before the call)", async () => {
     const metadata = { "trace-id": "abc-123", tenant: "ünï" };
     const seen: Map<string, string> = await client.metadataSeen({ metadata });
-    expect(Object.fromEntries(seen)).toEqual(framed ? metadata : {});
+    expect(Object.fromEntries(seen)).toEqual(metadata);
+    // Over RESP the metadata is for that one call only.
+    expect(Object.fromEntries(await client.metadataSeen())).toEqual({});
   });
 
   it("a declared exception rejects as the generated class", async () => {

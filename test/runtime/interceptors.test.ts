@@ -59,6 +59,17 @@ describe("server interceptors", () => {
     expect(stats.calls["echo"]).toBe(1);
   });
 
+  it("fails only its call when it throws synchronously instead of rejecting", async () => {
+    const careless: Interceptor = (next) => (call) => {
+      if (call.args[0] === "boom") throw new RpcError(Code.FAILED_PRECONDITION, "not now");
+      return next(call);
+    };
+    const { address } = await startEchoServer(cleanup, { interceptors: [careless] });
+    const channel = openChannel(cleanup, { address });
+    await expect(channel.invoke(m.echo!, ["boom"])).rejects.toMatchObject({ code: Code.FAILED_PRECONDITION, message: "not now" });
+    expect(await channel.invoke(m.echo!, ["fine"])).toBe("fine");
+  });
+
   it("may replace the arguments the handler receives", async () => {
     const double: Interceptor = (next) => (call) => {
       call.args = call.args.map((value) => (value as number) * 2);

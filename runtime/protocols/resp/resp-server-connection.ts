@@ -15,6 +15,7 @@ import type { CallResponder } from "../../server/call-responder.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import { ServerCall } from "../../server/server-call.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { helloNoAuthReply, loginRefusedReply, noAuthReply, readLogin, type RespLogin } from "./resp-auth.js";
 
 const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
 /** An unfinished command at least this large is dropped first when the server's input budget is spent. */
@@ -64,13 +65,16 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   private reportedReplyBytes = 0;
   private reportedInputBytes = 0;
   private waitingForDrain = false;
+  /** An AUTH (or HELLO AUTH) is with an asynchronous authenticator: no further command starts meanwhile. */
+  private loggingIn = false;
 
   constructor(
     private readonly socket: Socket,
     readonly peer: string,
     private readonly env: ConnectionEnvironment,
   ) {
-    const maxRequestBytes = env.limits.frameLimits.maxFrameBytes;
+    // A secured connection's frame limit is lowered until it authenticates; the parser keeps the full one (see tooLargeBeforeAuth).
+    const maxRequestBytes = env.dispatcher.guard?.maxRequestBytes ?? env.limits.frameLimits.maxFrameBytes;
     // Declared sizes are charged against maxRequestBytes before anything is allocated.
     this.parser = new RespRequestParser({ inlineCommands: true, maxValueBytes: maxRequestBytes, maxBulkBytes: maxRequestBytes });
     this.batch = new RespWriteBatch(socket, () => this.onFlushed());
@@ -155,6 +159,16 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     this.startsThisTurn = 0;
     this.pump();
     this.accountInput();
+    // An unfinished request already over the limit of a connection that has not logged in.
+    if (!this.loggingIn && !this.stopped && this.tooLargeBeforeAuth(this.parser.heldBytes)) return;
+  }
+
+  /** Closes a connection awaiting authentication whose request passes the small limit it lives under until then. */
+  private tooLargeBeforeAuth(bytes: number): boolean {
+    const guard = this.env.dispatcher.guard;
+    if (guard === undefined || !guard.awaitingAuthentication || bytes <= guard.maxUnauthenticatedRequestBytes) return false;
+    this.protocolError(`request larger than ${guard.maxUnauthenticatedRequestBytes} bytes before authentication`);
+    return true;
   }
 
   private accountInput(): void {
@@ -201,6 +215,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
         return;
       }
       if (command === undefined) break;
+      if (this.env.dispatcher.guard?.awaitingAuthentication === true && this.tooLargeBeforeAuth(wordBytes(command))) return;
       this.handshakeDone = true;
       this.lastActivityAt = Date.now();
       this.startsThisTurn++;
@@ -213,6 +228,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   }
 
   private hasRoom(): boolean {
+    if (this.loggingIn) return false;
     const limits = this.env.limits;
     if (this.replies.pending >= limits.maxInFlightPerConnection) return false;
     if (this.startsThisTurn >= limits.maxStartsPerTurn) {
@@ -259,6 +275,15 @@ export class RespServerConnection implements ServedConnection, CallResponder {
       this.replies.fill(slot, resp.ok, this.session.version, () => this.closeAfterWrite());
       return;
     }
+    const guard = this.env.dispatcher.guard;
+    if (name === "AUTH" || name === "HELLO") {
+      const login = readLogin(name, words.slice(1), guard?.authenticationConfigured === true);
+      if (login !== undefined) return "token" in login ? this.login(slot, login) : this.fill(slot, login);
+      if (guard?.awaitingAuthentication === true) return this.fill(slot, helloNoAuthReply);
+    } else if (guard?.awaitingAuthentication === true && this.env.dispatcher.lookup(nameText) === undefined) {
+      // As Redis: nothing but logging in (and public methods) before authentication.
+      return this.fill(slot, noAuthReply);
+    }
     const builtin = runBuiltin(name, words.slice(1), this.session) ?? this.ops.run(name, words, this.env);
     if (builtin !== undefined) return this.fill(slot, builtin);
     // Methods may also be called by their wire name, without CALL.
@@ -272,6 +297,11 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     const metadata = this.ops.take() ?? noMetadata;
     const registered = dispatcher.lookup(fullName);
     if (registered === undefined) return this.fill(slot, errorReply(dispatcher.unknownMethod(fullName, false, this.peer, this.protocol)));
+    // A call with no credentials of its own (RPC.METADATA) before AUTH is refused here, in Redis's words.
+    const guard = dispatcher.guard;
+    if (metadata === noMetadata && guard !== undefined && guard.awaitingAuthentication && !guard.isPublic(registered)) {
+      return this.fill(slot, noAuthReply);
+    }
     const method = registered.method;
     // The reply is written as the connection was set up when the call was read,
     // even if a pipelined HELLO or RPC.ERRORS changes that before the handler ends.
@@ -291,6 +321,24 @@ export class RespServerConnection implements ServedConnection, CallResponder {
       return;
     }
     dispatcher.run(registered, call, args);
+  }
+
+  /** AUTH or HELLO AUTH: the reply is OK (or HELLO's) once the guard accepts the credentials, WRONGPASS if not. */
+  private login(slot: ReplySlot, login: RespLogin): void {
+    const verdict = this.env.dispatcher.guard!.login(login.username, login.token);
+    const answer = (settled: true | RpcError): void => {
+      if (settled !== true) return this.fill(slot, loginRefusedReply(settled));
+      const hello = login.helloArgs === undefined ? undefined : runBuiltin("HELLO", login.helloArgs, this.session);
+      this.fill(slot, hello ?? resp.ok);
+    };
+    if (!(verdict instanceof Promise)) return answer(verdict);
+    this.loggingIn = true;
+    const settle = (settled: true | RpcError): void => {
+      this.loggingIn = false;
+      answer(settled);
+      if (this.paused) this.pump();
+    };
+    verdict.then(settle, () => settle(new RpcError(Code.UNAUTHENTICATED, "authentication failed")));
   }
 
   private badArguments(registered: RegisteredMethod, error: unknown): RpcError {
@@ -362,6 +410,12 @@ export class RespServerConnection implements ServedConnection, CallResponder {
 /** An error reply: the code, then the message, as RespChannel and people read it. */
 function errorReply(error: RpcError): RespValue {
   return resp.error(`${error.code} ${error.message}`);
+}
+
+function wordBytes(words: readonly Buffer[]): number {
+  let total = 0;
+  for (const word of words) total += word.length;
+  return total;
 }
 
 /** True for `CALL` in any letter case. */
