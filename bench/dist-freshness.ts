@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../", import.meta.url));
 
 /**
- * The bench imports `rpcgen/runtime` from dist/, as a user would: warns (returns a
+ * The bench imports `@rpcgen/runtime` from dist/, as a user would: warns (returns a
  * message) when dist/ is missing or older than a runtime/ source, so numbers are
  * not taken on stale code. Undefined when dist/ is fresh.
  */

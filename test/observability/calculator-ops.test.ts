@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { SpanKind } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Channel, observeClient, silentLogger, withInterceptors } from "rpcgen/runtime";
+import { Channel, observeClient, silentLogger, withInterceptors } from "@rpcgen/runtime";
 import { CalculatorClient, CalculatorService } from "../../examples/calculator/gen/calculator.js";
 
 const run = promisify(execFile);

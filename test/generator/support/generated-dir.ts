@@ -29,7 +29,7 @@ export async function generateFrom(files: string[], options: GenerateOptions = {
 
 /**
  * A fresh directory inside the repository (under the git-ignored `.tmp/`), so
- * that vitest's `rpcgen/runtime` alias and module resolution apply to what is
+ * that vitest's `@rpcgen/runtime` alias and module resolution apply to what is
  * written there. Removed by `dispose`.
  */
 export function scratchDir(label: string): { dir: string; dispose: () => void } {
@@ -87,7 +87,7 @@ export function runtimeDeclarations(dir: string): string {
 
 /**
  * Runs tsc over every `.ts` file in `dir` with the strictest settings, with
- * `rpcgen/runtime` resolved to the runtime's declarations (emitted into
+ * `@rpcgen/runtime` resolved to the runtime's declarations (emitted into
  * `declarationsIn`, by default `dir`). `erasable` checks `--erasable` output:
  * erasableSyntaxOnly, and relative imports ending in `.ts`.
  */
@@ -107,7 +107,7 @@ export function typeCheck(
       ...erasable,
       types: ["node"],
       typeRoots: [path.join(repoRoot, "node_modules/@types")],
-      paths: { "rpcgen/runtime": [runtimeDeclarations(options.declarationsIn ?? dir)] },
+      paths: { "@rpcgen/runtime": [runtimeDeclarations(options.declarationsIn ?? dir)] },
     },
     include: ["**/*.ts"],
     // The declarations are reached through `paths`; the generated code is what is listed.
