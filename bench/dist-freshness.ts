@@ -11,9 +11,9 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 export function staleDistWarning(): string | undefined {
   let built: number;
   try {
-    built = statSync(`${root}dist/runtime/index.js`).mtimeMs;
+    built = statSync(`${root}runtime/dist/index.js`).mtimeMs;
   } catch {
-    return "dist/runtime/index.js is missing: run `npm run build` first";
+    return "runtime/dist/index.js is missing: run `npm run build` first";
   }
   const newest = newestMtime(`${root}runtime`);
   if (newest.mtime <= built) return undefined;
@@ -23,6 +23,7 @@ export function staleDistWarning(): string | undefined {
 function newestMtime(dir: string): { path: string; mtime: number } {
   let newest = { path: dir, mtime: 0 };
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "dist" || entry.name === "node_modules") continue;
     const path = `${dir}/${entry.name}`;
     const candidate = entry.isDirectory()
       ? newestMtime(path)

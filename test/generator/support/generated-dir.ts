@@ -76,10 +76,10 @@ export function runtimeDeclarations(dir: string): string {
   const outDir = path.join(dir, ".runtime-dts");
   const result = spawnSync(
     path.join(repoRoot, "node_modules/.bin/tsc"),
-    ["-p", path.join(repoRoot, "tsconfig.build.json"), "--emitDeclarationOnly", "--outDir", outDir],
+    ["-p", path.join(repoRoot, "runtime/tsconfig.json"), "--emitDeclarationOnly", "--outDir", outDir],
     { encoding: "utf8", timeout: 240_000 },
   );
-  const declarations = path.join(outDir, "runtime/index.d.ts");
+  const declarations = path.join(outDir, "index.d.ts");
   if (!existsSync(declarations)) throw new Error(`the runtime's declarations were not emitted:\n${result.stdout}${result.stderr}`);
   declarationsByDir.set(dir, declarations);
   return declarations;
