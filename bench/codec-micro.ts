@@ -1,15 +1,12 @@
 // Encode + decode of a small echo call (a ~100-byte string and an i32 as args, the
 // string as the result) per codec, in calls per second: the codec's share of the
 // hot path. Run: npx tsx bench/codec-micro.ts
-import {
-  CodecId,
-  FrameDecoder,
-  FrameKind,
-  binaryCodec,
-  encodeFrame,
-  jsonCodec,
-  type MethodDescriptor,
-} from "../runtime/index.js";
+import { type MethodDescriptor } from "@rpcgen/runtime";
+import { CodecId, FrameKind } from "@rpcgen/runtime/internal/wire/frame.js";
+import { FrameDecoder } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
+import { encodeFrame } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
+import { jsonCodec } from "@rpcgen/runtime/internal/codec/json-codec.js";
 
 const echo: MethodDescriptor = {
   name: "echo",

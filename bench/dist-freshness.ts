@@ -4,16 +4,16 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../", import.meta.url));
 
 /**
- * The bench imports `rpcgen/runtime` from dist/, as a user would: warns (returns a
+ * The bench imports `@rpcgen/runtime` from dist/, as a user would: warns (returns a
  * message) when dist/ is missing or older than a runtime/ source, so numbers are
  * not taken on stale code. Undefined when dist/ is fresh.
  */
 export function staleDistWarning(): string | undefined {
   let built: number;
   try {
-    built = statSync(`${root}dist/runtime/index.js`).mtimeMs;
+    built = statSync(`${root}runtime/dist/index.js`).mtimeMs;
   } catch {
-    return "dist/runtime/index.js is missing: run `npm run build` first";
+    return "runtime/dist/index.js is missing: run `npm run build` first";
   }
   const newest = newestMtime(`${root}runtime`);
   if (newest.mtime <= built) return undefined;
@@ -23,6 +23,7 @@ export function staleDistWarning(): string | undefined {
 function newestMtime(dir: string): { path: string; mtime: number } {
   let newest = { path: dir, mtime: 0 };
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "dist" || entry.name === "node_modules") continue;
     const path = `${dir}/${entry.name}`;
     const candidate = entry.isDirectory()
       ? newestMtime(path)

@@ -1,4 +1,4 @@
-import type { FieldDescriptor, MethodDescriptor, ServiceDescriptor } from "rpcgen/runtime";
+import type { FieldDescriptor, MethodDescriptor, ServiceDescriptor } from "@rpcgen/runtime";
 
 // `service Bench { string echo(1: string text) }`, written out as the generator would.
 const text: FieldDescriptor = {

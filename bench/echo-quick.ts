@@ -4,7 +4,7 @@
 //   npx tsx bench/echo-quick.ts [secondsPerCase=2]
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { Channel, Server, silentLogger } from "rpcgen/runtime";
+import { Channel, Server, silentLogger } from "@rpcgen/runtime";
 import { benchEcho, BenchService } from "./echo-descriptor.js";
 
 const inFlightLevels = [1, 64, 256];

@@ -1,4 +1,4 @@
-import { defineService } from "rpcgen/runtime";
+import { defineService } from "@rpcgen/runtime";
 
 /**
  * `service Heavy { string hash(1: i32 ms) }`, written out as the generator would:

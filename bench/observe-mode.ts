@@ -8,7 +8,7 @@
  * RPCGEN_BENCH_OBSERVE, set by bench/run.ts before it forks the server.
  */
 import { BasicTracerProvider, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import type { ClientObservabilityOptions, ObservabilityOptions } from "rpcgen/runtime";
+import type { ClientObservabilityOptions, ObservabilityOptions } from "@rpcgen/runtime";
 
 export type ObserveMode = "api" | "sdk";
 

@@ -7,7 +7,7 @@
  * repetitions: one call at a time (latency) and 64 in flight (throughput).
  * docs/OFFLOAD.md quotes its figures.
  */
-import { Channel, defineService, Server, silentLogger, type OffloadOptions } from "rpcgen/runtime";
+import { Channel, defineService, Server, silentLogger, type OffloadOptions } from "@rpcgen/runtime";
 import { quantile } from "./latency-stats.js";
 import { echo } from "./servers/offload-handlers.js";
 

@@ -1,7 +1,7 @@
 /**
  * The benchmark suite: `npm run bench [-- --quick] [-- --json] [-- --filter REGEX] [-- --reps N]`.
  * Run it through tsx with bench/tsconfig.run.json (as the npm script does), so
- * that `rpcgen/runtime` is the built dist/, as for a user.
+ * that `@rpcgen/runtime` is the built dist/, as for a user.
  *
  * rpcgen (binary, JSON, RESP), grpc-js, Apache Thrift and a raw `net` baseline,
  * each server in its own process and each case's client in another, over

@@ -7,7 +7,7 @@
  *   --auth-token TOKEN                 callers must present this token (repeat the flag for several);
  *                                      RPCGEN_AUTH_TOKEN in the environment works too, and stays out of `ps`
  */
-import { staticTokenAuthenticator, type ServerOptions } from "rpcgen/runtime";
+import { staticTokenAuthenticator, type ServerOptions } from "@rpcgen/runtime";
 
 /** The flags, for node:util parseArgs. */
 export const securityFlags = {

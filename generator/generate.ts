@@ -1,6 +1,6 @@
 import type { Service } from "../idl/ast.js";
 import type { Program } from "../idl/program.js";
-import type { I64Representation } from "../runtime/descriptor.js";
+import type { I64Representation } from "@rpcgen/runtime/internal/descriptor.js";
 import { formatRendered, formatTypeScript } from "./format.js";
 import { GeneratorDiagnostics } from "./generate-error.js";
 import { TypeResolver } from "./model/resolved-type.js";

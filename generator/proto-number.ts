@@ -1,4 +1,4 @@
-import { protoNumberOf } from "../runtime/define-descriptors.js";
+import { protoNumberOf } from "@rpcgen/runtime/internal/define-descriptors.js";
 
 /**
  * The protobuf field number of a Thrift field id, per docs/PROTO-MAPPING.md.

@@ -1,4 +1,4 @@
-import { Channel, silentLogger } from "rpcgen/runtime";
+import { Channel, silentLogger } from "@rpcgen/runtime";
 import { heavyCallMs, heavyCallsInFlight, HeavyService } from "../heavy-descriptor.js";
 
 /**

@@ -1,16 +1,4 @@
-import {
-  Channel,
-  DirectRegistry,
-  RespChannel,
-  channelTransportFactory,
-  createClusterInvoker,
-  observeClient,
-  silentLogger,
-  withInterceptors,
-  type CallOptions,
-  type Invoker,
-  type MethodDescriptor,
-} from "rpcgen/runtime";
+import { Channel, DirectRegistry, RespChannel, channelTransportFactory, createClusterInvoker, observeClient, silentLogger, withInterceptors, type CallOptions, type Invoker, type MethodDescriptor } from "@rpcgen/runtime";
 import { EchoClient, EchoService } from "../gen/rpcgen/echo.js";
 import type { CaseSpec } from "../case-spec.js";
 import { oneMiB, smallCount, smallText, structItems } from "../payloads.js";

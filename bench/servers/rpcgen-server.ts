@@ -1,4 +1,4 @@
-import { Server, silentLogger } from "rpcgen/runtime";
+import { Server, silentLogger } from "@rpcgen/runtime";
 import { registerEcho } from "../gen/rpcgen/echo.js";
 import { observeEnv, serverObservability } from "../observe-mode.js";
 import { HeavyService } from "../heavy-descriptor.js";

@@ -1,4 +1,4 @@
-import type { CallContext } from "rpcgen/runtime";
+import type { CallContext } from "@rpcgen/runtime";
 import { DivideByZero, Operation, type CalculatorHandler, type Report, type Work } from "./gen/calculator.js";
 
 /** The calculator's business logic: what a user of rpcgen writes by hand. */

@@ -3,7 +3,7 @@
  * same CalculatorClient runs over any Invoker: a binary-framed Channel (JSON
  * or protobuf bodies) or a RespChannel speaking the Redis protocol.
  */
-import type { Invoker } from "rpcgen/runtime";
+import type { Invoker } from "@rpcgen/runtime";
 import { CalculatorClient, DivideByZero, Operation } from "./gen/calculator.js";
 
 /** Makes one of each call and prints what came back. Throws if an answer is wrong. */

@@ -31,7 +31,7 @@ if (generated.status !== 0) {
 }
 
 // Imported only now, after the stubs it uses are generated.
-const { Channel, GrpcChannel, RespChannel, ThriftChannel } = await import("rpcgen/runtime");
+const { Channel, GrpcChannel, RespChannel, ThriftChannel } = await import("@rpcgen/runtime");
 const { runCalculatorCalls } = await import("./client.js");
 
 step("starting the calculator server (port 0: any free port)");

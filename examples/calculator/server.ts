@@ -18,7 +18,7 @@
  */
 import { parseArgs } from "node:util";
 import { pino } from "pino";
-import { Server, installShutdownSignals, type TracingOptions } from "rpcgen/runtime";
+import { Server, installShutdownSignals, type TracingOptions } from "@rpcgen/runtime";
 import { registerCalculator } from "./gen/calculator.js";
 import { CalculatorHandlerImpl } from "./calculator-handler.js";
 import { securityFlags, securityOptions, warnIfExposed } from "../security-flags.js";

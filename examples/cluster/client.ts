@@ -8,14 +8,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import {
-  EtcdRegistry,
-  createClusterInvoker,
-  type ClusterInvoker,
-  type ClusterInvokerOptions,
-  type Policy,
-  type Registry,
-} from "rpcgen/runtime";
+import { EtcdRegistry, createClusterInvoker, type ClusterInvoker, type ClusterInvokerOptions, type Policy, type Registry } from "@rpcgen/runtime";
 import { InventoryClient, InventoryService } from "./gen/inventory.js";
 import { formatCounts, runLoad, type LoadResult } from "./load-loop.js";
 

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { silentLogger, type Registry } from "rpcgen/runtime";
+import { silentLogger, type Registry } from "@rpcgen/runtime";
 import { exampleRegistry } from "./example-registry.js";
 
 /** The registries the demo can run on. */

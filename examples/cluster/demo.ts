@@ -44,7 +44,7 @@ if (generated.status !== 0) {
 }
 
 // Imported only now, after the stubs they use are generated.
-const { silentLogger } = await import("rpcgen/runtime");
+const { silentLogger } = await import("@rpcgen/runtime");
 const { startProvider } = await import("./provider-process.js");
 const { connectInventory, runInventoryLoad } = await import("./client.js");
 const { formatCounts } = await import("./load-loop.js");

@@ -4,7 +4,7 @@
  * `ttlSeconds` is the etcd lease TTL, or the ZooKeeper session timeout: either
  * way, how long a killed provider stays listed.
  */
-import { EtcdRegistry, ZooKeeperRegistry, type Logger, type Registry } from "rpcgen/runtime";
+import { EtcdRegistry, ZooKeeperRegistry, type Logger, type Registry } from "@rpcgen/runtime";
 
 /** Where the registry is and how it behaves, as the example programs take it. */
 export interface ExampleRegistryOptions {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { CallContext } from "rpcgen/runtime";
+import type { CallContext } from "@rpcgen/runtime";
 import { OutOfStock, type InventoryHandler, type Reservation, type Served, type Stock } from "./gen/inventory.js";
 
 /** The inventory's business logic: an in-memory stock that says which provider answered. */

@@ -3,7 +3,7 @@
  * `stopAfterMs`) with at most `concurrency` in flight and tallies answers per
  * provider and failures per error code.
  */
-import { RpcError } from "rpcgen/runtime";
+import { RpcError } from "@rpcgen/runtime";
 
 /** Options of runLoad. */
 export interface LoadOptions {

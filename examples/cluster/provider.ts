@@ -15,7 +15,7 @@
 import cluster from "node:cluster";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
-import { Server, installShutdownSignals, publishServer } from "rpcgen/runtime";
+import { Server, installShutdownSignals, publishServer } from "@rpcgen/runtime";
 import { securityFlags, securityOptions, warnIfExposed } from "../security-flags.js";
 import { exampleRegistry } from "./example-registry.js";
 import { InventoryService, registerInventory } from "./gen/inventory.js";

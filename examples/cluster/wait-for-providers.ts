@@ -1,4 +1,4 @@
-import type { ProviderInfo, ProviderWatch } from "rpcgen/runtime";
+import type { ProviderInfo, ProviderWatch } from "@rpcgen/runtime";
 
 /**
  * Resolves with the watch's list once `accept(list)` holds: checked now, then

@@ -1,9 +1,9 @@
-import type { MethodDescriptor, TypeDescriptor } from "../../runtime/descriptor.js";
-import { Code, RpcError } from "../../runtime/errors.js";
-import { ReflectedException } from "../../runtime/observability/reflection/reflected-descriptors.js";
-import { readRespArguments } from "../../runtime/resp/call-arguments.js";
-import { fromJsonValue, toJsonValue } from "../../runtime/resp/json-value.js";
-import { returnType } from "../../runtime/resp/result-reply.js";
+import type { MethodDescriptor, TypeDescriptor } from "@rpcgen/runtime/internal/descriptor.js";
+import { Code, RpcError } from "@rpcgen/runtime/internal/errors.js";
+import { ReflectedException } from "@rpcgen/runtime/internal/observability/reflection/reflected-descriptors.js";
+import { readRespArguments } from "@rpcgen/runtime/internal/resp/call-arguments.js";
+import { fromJsonValue, toJsonValue } from "@rpcgen/runtime/internal/resp/json-value.js";
+import { returnType } from "@rpcgen/runtime/internal/resp/result-reply.js";
 import type { CliIo } from "./cli-io.js";
 import { EXIT_OK } from "./exit-codes.js";
 import {

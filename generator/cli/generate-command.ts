@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Diagnostic } from "../../idl/diagnostic.js";
 import { loadProgram } from "../../idl/load-program.js";
 import type { Program } from "../../idl/program.js";
-import type { I64Representation } from "../../runtime/descriptor.js";
+import type { I64Representation } from "@rpcgen/runtime/internal/descriptor.js";
 import { GenerateError, type GeneratedFile, generate } from "../generate.js";
 import { OutputPaths } from "../output-paths.js";
 import { TemplateError } from "../template-set.js";

@@ -1,4 +1,4 @@
-import { methodSignature } from "../../runtime/observability/reflection/reflection-schema.js";
+import { methodSignature } from "@rpcgen/runtime/internal/observability/reflection/reflection-schema.js";
 import type { CliIo } from "./cli-io.js";
 import { EXIT_OK } from "./exit-codes.js";
 import {

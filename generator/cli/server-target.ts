@@ -1,12 +1,12 @@
-import { Channel } from "../../runtime/client/channel.js";
-import type { ServiceDescriptor } from "../../runtime/descriptor.js";
-import { Code, RpcError } from "../../runtime/errors.js";
-import type { ClientTlsOptions } from "../../runtime/security/client-tls.js";
-import { silentLogger } from "../../runtime/logger.js";
-import { descriptorsFromReflection } from "../../runtime/observability/reflection/reflected-descriptors.js";
-import type { ReflectionDocument } from "../../runtime/observability/reflection/reflection-schema.js";
-import { ReflectionService } from "../../runtime/observability/reflection/reflection-service.js";
-import { grpcStatusOf } from "../../runtime/protocols/grpc/grpc-status.js";
+import { Channel } from "@rpcgen/runtime/internal/client/channel.js";
+import type { ServiceDescriptor } from "@rpcgen/runtime/internal/descriptor.js";
+import { Code, RpcError } from "@rpcgen/runtime/internal/errors.js";
+import type { ClientTlsOptions } from "@rpcgen/runtime/internal/security/client-tls.js";
+import { silentLogger } from "@rpcgen/runtime/internal/logger.js";
+import { descriptorsFromReflection } from "@rpcgen/runtime/internal/observability/reflection/reflected-descriptors.js";
+import type { ReflectionDocument } from "@rpcgen/runtime/internal/observability/reflection/reflection-schema.js";
+import { ReflectionService } from "@rpcgen/runtime/internal/observability/reflection/reflection-service.js";
+import { grpcStatusOf } from "@rpcgen/runtime/internal/protocols/grpc/grpc-status.js";
 import type { CliIo } from "./cli-io.js";
 import { EXIT_USAGE } from "./exit-codes.js";
 

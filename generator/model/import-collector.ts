@@ -6,7 +6,7 @@ import type { NameScope } from "../name-scope.js";
 import { bindingCandidate } from "../safe-identifier.js";
 
 /** The module generated code imports the runtime from. */
-export const runtimeModule = "rpcgen/runtime";
+export const runtimeModule = "@rpcgen/runtime";
 
 interface NamespaceEntry {
   readonly alias: string;

@@ -1,7 +1,7 @@
 import type { Annotation, FunctionDef } from "../../idl/ast.js";
 import { badValueMessage, readRpcHint, type RpcHint } from "../../idl/check/annotation-values.js";
 import { E_GEN_RPC_ANNOTATION } from "../../idl/diagnostic-codes.js";
-import type { MethodHints } from "../../runtime/descriptor.js";
+import type { MethodHints } from "@rpcgen/runtime/internal/descriptor.js";
 import type { GeneratorDiagnostics } from "../generate-error.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { Annotation, Enum, Struct, TypeRef, Typedef } from "../../idl/ast.js";
 import type { Program, ProgramFile } from "../../idl/program.js";
-import type { I64Representation, ScalarKind } from "../../runtime/descriptor.js";
+import type { I64Representation, ScalarKind } from "@rpcgen/runtime/internal/descriptor.js";
 import { badValueMessage, readTsType, tsTypeAnnotations } from "../../idl/check/annotation-values.js";
 import { E_GEN_TS_TYPE, E_UNKNOWN_TYPE } from "../../idl/diagnostic-codes.js";
 import type { GeneratorDiagnostics } from "../generate-error.js";

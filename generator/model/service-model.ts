@@ -1,6 +1,6 @@
 import type { Annotation, FunctionDef, Service } from "../../idl/ast.js";
 import type { ProgramFile } from "../../idl/program.js";
-import type { MethodHints } from "../../runtime/descriptor.js";
+import type { MethodHints } from "@rpcgen/runtime/internal/descriptor.js";
 import { arrayDoc, arrayOfObjects, type Entry, fragment, objectDoc, parenthesizedList, typeArguments } from "../layout/code-docs.js";
 import type { Doc } from "../layout/doc.js";
 import { stringLiteral } from "../layout/literals.js";

@@ -168,7 +168,7 @@ export class EtcdRegistry implements Registry {
     this.client ??= import("./etcd-client-options.js").then(
       ({ createEtcdClient }) => createEtcdClient(this.clientSettings),
       (error: unknown) => {
-        throw new RpcError(Code.FAILED_PRECONDITION, `EtcdRegistry could not load etcd3: ${(error as Error).message}`, {
+        throw new RpcError(Code.FAILED_PRECONDITION, `EtcdRegistry could not load etcd3 (${(error as Error).message}); install it with: npm install etcd3`, {
           cause: error,
         });
       },

@@ -8,7 +8,7 @@
  * Each run prints its figures (docs/RELIABILITY.md, "Provider killed under load").
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createClusterInvoker, silentLogger, type ClusterInvoker } from "rpcgen/runtime";
+import { createClusterInvoker, silentLogger, type ClusterInvoker } from "@rpcgen/runtime";
 import { runInventoryLoad } from "../../examples/cluster/client.js";
 import { InventoryClient, InventoryService } from "../../examples/cluster/gen/inventory.js";
 import { clusterOn, type ClusterFixture } from "../cluster/cluster-fixture.js";

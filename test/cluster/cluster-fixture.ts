@@ -3,7 +3,7 @@
  * inventory providers as child processes, and an EtcdRegistry for the client
  * side. Each fixture uses its own key prefix, so fixtures never see each other.
  */
-import { EtcdRegistry, silentLogger, type ProviderInfo } from "rpcgen/runtime";
+import { EtcdRegistry, silentLogger, type ProviderInfo } from "@rpcgen/runtime";
 import { startProvider, type ProviderProcess } from "../../examples/cluster/provider-process.js";
 import { waitForProviders } from "../../examples/cluster/wait-for-providers.js";
 import { startEtcd, type EtcdCluster } from "../support/etcd-cluster.js";

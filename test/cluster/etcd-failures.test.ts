@@ -4,7 +4,7 @@
  * client's watch resumes so later changes are still seen.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "rpcgen/runtime";
+import { silentLogger } from "@rpcgen/runtime";
 import { connectInventory, runInventoryLoad } from "../../examples/cluster/client.js";
 import { waitForProviders } from "../../examples/cluster/wait-for-providers.js";
 import { startCluster, TEST_TTL_SECONDS, type ClusterFixture } from "./cluster-fixture.js";

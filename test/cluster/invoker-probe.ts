@@ -3,7 +3,7 @@
  * short, bounded polls: the invoker emits no event for it) until they satisfy
  * a condition.
  */
-import type { ClusterInvoker, ProviderStats } from "rpcgen/runtime";
+import type { ClusterInvoker, ProviderStats } from "@rpcgen/runtime";
 
 /** The stats of `address`, or undefined once the invoker no longer lists it. */
 export function providerStats(invoker: ClusterInvoker, address: string): ProviderStats | undefined {

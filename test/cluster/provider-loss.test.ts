@@ -5,7 +5,7 @@
  * goaway, drain: no call fails under any policy).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger, type Policy } from "rpcgen/runtime";
+import { silentLogger, type Policy } from "@rpcgen/runtime";
 import { connectInventory, runInventoryLoad } from "../../examples/cluster/client.js";
 import { waitForProviders } from "../../examples/cluster/wait-for-providers.js";
 import { startEtcd, type EtcdCluster } from "../support/etcd-cluster.js";

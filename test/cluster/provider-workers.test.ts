@@ -4,7 +4,7 @@
  * deregisters it on SIGTERM; every worker answers calls.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { channelTransportFactory, silentLogger } from "rpcgen/runtime";
+import { channelTransportFactory, silentLogger } from "@rpcgen/runtime";
 import { connectInventory } from "../../examples/cluster/client.js";
 import { startProvider } from "../../examples/cluster/provider-process.js";
 import { waitForProviders } from "../../examples/cluster/wait-for-providers.js";

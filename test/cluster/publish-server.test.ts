@@ -4,20 +4,7 @@
  * when something goes wrong, and installShutdownSignals on its handle.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  Channel,
-  Code,
-  DirectRegistry,
-  RpcError,
-  Server,
-  installShutdownSignals,
-  publishServer,
-  silentLogger,
-  type ProviderInfo,
-  type Registration,
-  type Registry,
-  type ServiceDescriptor,
-} from "rpcgen/runtime";
+import { Channel, Code, DirectRegistry, RpcError, Server, installShutdownSignals, publishServer, silentLogger, type ProviderInfo, type Registration, type Registry, type ServiceDescriptor } from "@rpcgen/runtime";
 import { InventoryClient, InventoryService, registerInventory } from "../../examples/cluster/gen/inventory.js";
 import { InventoryHandlerImpl } from "../../examples/cluster/inventory-handler.js";
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Code, RpcError, silentLogger } from "rpcgen/runtime";
+import { Code, RpcError, silentLogger } from "@rpcgen/runtime";
 import { connectInventory, runInventoryLoad } from "../../examples/cluster/client.js";
 import { startCluster, type ClusterFixture } from "./cluster-fixture.js";
 

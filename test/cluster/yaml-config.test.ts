@@ -7,16 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  Server,
-  clusterOptionsFromConfig,
-  createClusterInvoker,
-  createRegistryFromConfig,
-  loadConfig,
-  publishServer,
-  serverSettingsFromConfig,
-  silentLogger,
-} from "rpcgen/runtime";
+import { Server, clusterOptionsFromConfig, createClusterInvoker, createRegistryFromConfig, loadConfig, publishServer, serverSettingsFromConfig, silentLogger } from "@rpcgen/runtime";
 import { InventoryClient, InventoryService, registerInventory } from "../../examples/cluster/gen/inventory.js";
 import { InventoryHandlerImpl } from "../../examples/cluster/inventory-handler.js";
 import { startCluster, type ClusterFixture } from "./cluster-fixture.js";

@@ -5,7 +5,7 @@
  * Calls go on from the last known provider list: none may fail.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger, ZooKeeperRegistry, type ProviderInfo } from "rpcgen/runtime";
+import { silentLogger, ZooKeeperRegistry, type ProviderInfo } from "@rpcgen/runtime";
 import { connectInventory, runInventoryLoad } from "../../examples/cluster/client.js";
 import { startProvider, type ProviderProcess } from "../../examples/cluster/provider-process.js";
 import { waitForProviders } from "../../examples/cluster/wait-for-providers.js";

@@ -1,13 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  clusterOptionsFromConfig,
-  createClusterInvoker,
-  createRegistryFromConfig,
-  parseConfig,
-  Server,
-  serverSettingsFromConfig,
-  silentLogger,
-} from "rpcgen/runtime";
+import { clusterOptionsFromConfig, createClusterInvoker, createRegistryFromConfig, parseConfig, Server, serverSettingsFromConfig, silentLogger } from "@rpcgen/runtime";
 import { storeService } from "../governance/helpers/test-service.js";
 
 const store = storeService("Store");

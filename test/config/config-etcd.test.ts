@@ -1,14 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  clusterOptionsFromConfig,
-  createClusterInvoker,
-  createRegistryFromConfig,
-  EtcdRegistry,
-  parseConfig,
-  Server,
-  serverSettingsFromConfig,
-  silentLogger,
-} from "rpcgen/runtime";
+import { clusterOptionsFromConfig, createClusterInvoker, createRegistryFromConfig, EtcdRegistry, parseConfig, Server, serverSettingsFromConfig, silentLogger } from "@rpcgen/runtime";
 import { startEtcd, type EtcdCluster } from "../support/etcd-cluster.js";
 import { storeService } from "../governance/helpers/test-service.js";
 

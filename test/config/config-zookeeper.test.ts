@@ -1,15 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  ConfigError,
-  clusterOptionsFromConfig,
-  createClusterInvoker,
-  createRegistryFromConfig,
-  parseConfig,
-  Server,
-  serverSettingsFromConfig,
-  silentLogger,
-  ZooKeeperRegistry,
-} from "rpcgen/runtime";
+import { ConfigError, clusterOptionsFromConfig, createClusterInvoker, createRegistryFromConfig, parseConfig, Server, serverSettingsFromConfig, silentLogger, ZooKeeperRegistry } from "@rpcgen/runtime";
 import { startZooKeeper, type ZooKeeperEnsemble } from "../support/zookeeper-server.js";
 import { storeService } from "../governance/helpers/test-service.js";
 

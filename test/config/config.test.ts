@@ -2,18 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  clientSettingsFor,
-  clusterOptionsFromConfig,
-  ConfigError,
-  createRegistryFromConfig,
-  defineConfig,
-  DirectRegistry,
-  loadConfig,
-  parseConfig,
-  serverSettingsFromConfig,
-  type ServiceDescriptor,
-} from "rpcgen/runtime";
+import { clientSettingsFor, clusterOptionsFromConfig, ConfigError, createRegistryFromConfig, defineConfig, DirectRegistry, loadConfig, parseConfig, serverSettingsFromConfig, type ServiceDescriptor } from "@rpcgen/runtime";
 
 const fullConfig = `
 application:

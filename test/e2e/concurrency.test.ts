@@ -5,7 +5,7 @@
  * and answers in request order).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CallContext } from "rpcgen/runtime";
+import type { CallContext } from "@rpcgen/runtime";
 import { type GeneratedModule, type GeneratedStubs, generateStubs } from "./support/generated-stubs.js";
 import { type RunningServer, openInvoker, startServer, transportNames } from "./support/transports.js";
 

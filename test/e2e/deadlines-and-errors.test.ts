@@ -3,7 +3,7 @@
  * real TCP, for each transport.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RpcError } from "rpcgen/runtime";
+import { RpcError } from "@rpcgen/runtime";
 import { type GeneratedModule, type GeneratedStubs, generateStubs } from "./support/generated-stubs.js";
 import { ControlHandler } from "./support/control-handler.js";
 import { type ClosableInvoker, type RunningServer, openInvoker, startServer, transportNames } from "./support/transports.js";

@@ -7,18 +7,13 @@
 import { type Socket, createConnection } from "node:net";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CodecId,
-  type Frame,
-  FrameDecoder,
-  FrameKind,
-  RespParser,
-  type RespValue,
-  RpcError,
-  decodeErrorBody,
-  encodeFrame,
-  serializeCommand,
-} from "rpcgen/runtime";
+import { type RespValue, RpcError } from "@rpcgen/runtime";
+import { CodecId, type Frame, FrameKind } from "@rpcgen/runtime/internal/wire/frame.js";
+import { FrameDecoder } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { RespParser } from "@rpcgen/runtime/internal/resp/resp-parser.js";
+import { decodeErrorBody } from "@rpcgen/runtime/internal/wire/error-body.js";
+import { encodeFrame } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
+import { serializeCommand } from "@rpcgen/runtime/internal/resp/resp-serializer.js";
 import { type GeneratedModule, type GeneratedStubs, generateStubs } from "./support/generated-stubs.js";
 import { EchoHandler } from "./support/echo-handler.js";
 import { type RunningServer, openInvoker, startServer, transportNames } from "./support/transports.js";

@@ -4,7 +4,7 @@
  * or JSON bodies) or RESP, and arguments are checked before the handler runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Channel, Code, RespChannel, RpcError, Server, type Invoker, type Logger } from "rpcgen/runtime";
+import { Channel, Code, RespChannel, RpcError, Server, type Invoker, type Logger } from "@rpcgen/runtime";
 import { EchoService, echoHandler, newStats } from "../runtime/transport/fixtures/echo-service.js";
 
 interface LogLine {

@@ -4,7 +4,9 @@
  * client, seen on the wire) produced, and the codec decodes bytes protoc made.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Channel, FrameKind, type MethodDescriptor, binaryCodec, silentLogger } from "rpcgen/runtime";
+import { Channel, type MethodDescriptor, silentLogger } from "@rpcgen/runtime";
+import { FrameKind } from "@rpcgen/runtime/internal/wire/frame.js";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
 import { type GeneratedModule, type GeneratedStubs, generateStubs } from "./support/generated-stubs.js";
 import { EchoHandler } from "./support/echo-handler.js";
 import { FrameTapProxy } from "./support/frame-tap-proxy.js";

@@ -4,7 +4,7 @@
  * the binary codec, binary frames with the JSON codec, and RESP.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Channel, silentLogger } from "rpcgen/runtime";
+import { Channel, silentLogger } from "@rpcgen/runtime";
 import { type GeneratedModule, type GeneratedStubs, generateStubs } from "./support/generated-stubs.js";
 import { EchoHandler } from "./support/echo-handler.js";
 import { type ClosableInvoker, type RunningServer, openInvoker, startServer, transportNames } from "./support/transports.js";

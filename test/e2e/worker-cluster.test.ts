@@ -8,7 +8,7 @@ import { once } from "node:events";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Channel, silentLogger } from "rpcgen/runtime";
+import { Channel, silentLogger } from "@rpcgen/runtime";
 import { type GeneratedModule, type GeneratedStubs, generateStubs, repoRoot } from "./support/generated-stubs.js";
 import { openInvoker, transportNames } from "./support/transports.js";
 

@@ -25,11 +25,11 @@ function runModule(source: string): { status: number | null; output: string } {
   const args = stripTypes
     ? ["--experimental-strip-types", file]
     : ["--import", "tsx", file];
-  // Under tsx, `rpcgen/runtime` resolves to the runtime's sources (tsconfig paths); under
+  // Under tsx, `@rpcgen/runtime` resolves to the runtime's sources (tsconfig paths); under
   // type stripping, to the package's built output.
   writeFileSync(
     path.join(scratch.dir, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { paths: { "rpcgen/runtime": [path.join(repoRoot, "runtime/index.ts")] } } }),
+    JSON.stringify({ compilerOptions: { paths: { "@rpcgen/runtime": [path.join(repoRoot, "runtime/index.ts")] } } }),
   );
   const result = spawnSync(process.execPath, args, { cwd: scratch.dir, encoding: "utf8", timeout: 60_000 });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };

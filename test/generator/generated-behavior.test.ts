@@ -1,15 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type CallContext,
-  type CallOptions,
-  DeclaredException,
-  type Invoker,
-  type MethodDescriptor,
-  type ServiceRegistrar,
-  ServiceTable,
-  ValidationError,
-} from "rpcgen/runtime";
+import { type CallContext, type CallOptions, DeclaredException, type Invoker, type MethodDescriptor, type ServiceRegistrar, ValidationError } from "@rpcgen/runtime";
+import { ServiceTable } from "@rpcgen/runtime/internal/server/service-table.js";
 import { fixturesDir, generateFrom, scratchDir, writeGenerated } from "./support/generated-dir.js";
 
 // The generated modules are imported at run time, so their shape is only known to the type checker

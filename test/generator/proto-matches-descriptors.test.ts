@@ -1,7 +1,7 @@
 import path from "node:path";
 import protobuf from "protobufjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StructDescriptor } from "rpcgen/runtime";
+import type { StructDescriptor } from "@rpcgen/runtime";
 import { fixturesDir, generateFrom, scratchDir, writeGenerated } from "./support/generated-dir.js";
 
 // The generated module is imported at run time; its exports are checked by the tsc test.

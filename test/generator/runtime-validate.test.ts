@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  type MethodDescriptor,
-  type StructDescriptor,
-  ValidationError,
-  assertValidStruct,
-  validateArgs,
-  validateStruct,
-  validateValue,
-} from "rpcgen/runtime";
+import { type MethodDescriptor, type StructDescriptor, ValidationError, assertValidStruct, validateArgs, validateStruct, validateValue } from "@rpcgen/runtime";
 
 const color = { name: "t.Color", values: { RED: 1, BLUE: 2 } };
 const node: StructDescriptor = {

@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  ConsistentHashBalancer,
-  LeastPendingBalancer,
-  P2cLatencyBalancer,
-  RandomBalancer,
-  RoundRobinBalancer,
-  seededRandom,
-  type BalancedEndpoint,
-  type LoadBalancer,
-} from "rpcgen/runtime";
+import { ConsistentHashBalancer, LeastPendingBalancer, P2cLatencyBalancer, RandomBalancer, RoundRobinBalancer, seededRandom, type BalancedEndpoint, type LoadBalancer } from "@rpcgen/runtime";
 
 function node(key: string, weight = 100, inFlight = 0, latencyEwmaMs?: number): BalancedEndpoint {
   return { key, weight, inFlight, latencyEwmaMs };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { turnsUntil } from "./helpers/event-loop-turns.js";
-import { Bulkhead, Code, createClusterInvoker, RpcError, type ClusterInvoker } from "rpcgen/runtime";
+import { Bulkhead, Code, createClusterInvoker, RpcError, type ClusterInvoker } from "@rpcgen/runtime";
 import { CaptureLogger } from "./helpers/capture-logger.js";
 import { MemoryRegistry, provider } from "./helpers/memory-registry.js";
 import { TransportBook } from "./helpers/scripted-transport.js";

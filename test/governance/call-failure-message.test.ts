@@ -3,7 +3,7 @@
  * happened there, and why no further attempt was made (runtime/governance/call-failed-error.ts).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { CallFailedError, Code, ConnectionLostError, RpcError } from "rpcgen/runtime";
+import { CallFailedError, Code, ConnectionLostError, RpcError } from "@rpcgen/runtime";
 import { startCluster, type ClusterFixture } from "./helpers/cluster-fixture.js";
 import type { Behaviour } from "./helpers/scripted-transport.js";
 import { storeService } from "./helpers/test-service.js";

@@ -1,11 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  Code,
-  createClusterInvoker,
-  seededRandom,
-  type ClusterInvoker,
-  type ClusterInvokerOptions,
-} from "rpcgen/runtime";
+import { Code, createClusterInvoker, seededRandom, type ClusterInvoker, type ClusterInvokerOptions } from "@rpcgen/runtime";
 import { CaptureLogger } from "./helpers/capture-logger.js";
 import { MemoryRegistry, provider } from "./helpers/memory-registry.js";
 import { hangUntilAborted, TransportBook, type Behaviour } from "./helpers/scripted-transport.js";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { turnsUntil } from "./helpers/event-loop-turns.js";
-import { CircuitBreaker, Code, DeclaredException, RpcError, type BreakerOptions } from "rpcgen/runtime";
+import { CircuitBreaker, Code, DeclaredException, RpcError, type BreakerOptions } from "@rpcgen/runtime";
 import { startCluster, unavailable, type ClusterFixture } from "./helpers/cluster-fixture.js";
 import { storeService } from "./helpers/test-service.js";
 

@@ -1,17 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createServer } from "node:net";
-import {
-  Code,
-  createClusterInvoker,
-  DirectRegistry,
-  RpcError,
-  Server,
-  silentLogger,
-  type CallContext,
-  type ClusterInvoker,
-  type ClusterInvokerOptions,
-  type Registration,
-} from "rpcgen/runtime";
+import { Code, createClusterInvoker, DirectRegistry, RpcError, Server, silentLogger, type CallContext, type ClusterInvoker, type ClusterInvokerOptions, type Registration } from "@rpcgen/runtime";
 import { storeService } from "./helpers/test-service.js";
 
 /*

@@ -6,19 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createServer, type Socket } from "node:net";
-import {
-  Channel,
-  Code,
-  ConnectionLostError,
-  createClusterInvoker,
-  DirectRegistry,
-  RpcError,
-  Server,
-  silentLogger,
-  type BalancedEndpoint,
-  type ClusterInvoker,
-  type LoadBalancer,
-} from "rpcgen/runtime";
+import { Channel, Code, ConnectionLostError, createClusterInvoker, DirectRegistry, RpcError, Server, silentLogger, type BalancedEndpoint, type ClusterInvoker, type LoadBalancer } from "@rpcgen/runtime";
 import { storeService } from "./helpers/test-service.js";
 
 const store = storeService("Store");

@@ -1,11 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  createClusterInvoker,
-  type BalancedEndpoint,
-  type ClusterInvoker,
-  type LoadBalancer,
-  type PickContext,
-} from "rpcgen/runtime";
+import { createClusterInvoker, type BalancedEndpoint, type ClusterInvoker, type LoadBalancer, type PickContext } from "@rpcgen/runtime";
 import { CaptureLogger } from "./helpers/capture-logger.js";
 import { answer } from "./helpers/cluster-fixture.js";
 import { MemoryRegistry, provider } from "./helpers/memory-registry.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Code, DeclaredException, RpcError } from "rpcgen/runtime";
+import { Code, DeclaredException, RpcError } from "@rpcgen/runtime";
 import { answer, startCluster, unavailable, type ClusterFixture } from "./helpers/cluster-fixture.js";
 import { hangUntilAborted } from "./helpers/scripted-transport.js";
 import { storeService } from "./helpers/test-service.js";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { turnsUntil } from "./helpers/event-loop-turns.js";
-import { Code, createClusterInvoker, RpcError, seededRandom } from "rpcgen/runtime";
+import { Code, createClusterInvoker, RpcError, seededRandom } from "@rpcgen/runtime";
 import { answer, startCluster, type ClusterFixture } from "./helpers/cluster-fixture.js";
 import { CaptureLogger } from "./helpers/capture-logger.js";
 import { MemoryRegistry, provider } from "./helpers/memory-registry.js";

@@ -5,7 +5,7 @@
  * error of a call no provider could take.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Code, RpcError, type EndpointState } from "rpcgen/runtime";
+import { Code, RpcError, type EndpointState } from "@rpcgen/runtime";
 import { answer, startCluster, unavailable, type ClusterFixture } from "./helpers/cluster-fixture.js";
 import { turnsUntil } from "./helpers/event-loop-turns.js";
 import { storeService } from "./helpers/test-service.js";

@@ -4,7 +4,7 @@
  * to a provider it has not tried, outside the retry budget, at most twice.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { Code, ConnectionLostError, MAX_REQUEUES_PER_CALL, RpcError, type CallDelivery } from "rpcgen/runtime";
+import { Code, ConnectionLostError, MAX_REQUEUES_PER_CALL, RpcError, type CallDelivery } from "@rpcgen/runtime";
 import { answer, startCluster, type ClusterFixture } from "./helpers/cluster-fixture.js";
 import type { Behaviour } from "./helpers/scripted-transport.js";
 import { storeService } from "./helpers/test-service.js";

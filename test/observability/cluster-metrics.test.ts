@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { Code, DirectRegistry, RpcError, createClusterInvoker, observeCluster, silentLogger } from "rpcgen/runtime";
+import { Code, DirectRegistry, RpcError, createClusterInvoker, observeCluster, silentLogger } from "@rpcgen/runtime";
 import { CalculatorClient, CalculatorService } from "../../examples/calculator/gen/calculator.js";
 import { Cleanup, sample, startCalculator } from "./support.js";
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { afterEach, describe, expect, it } from "vitest";
-import { Channel, silentLogger } from "rpcgen/runtime";
+import { Channel, silentLogger } from "@rpcgen/runtime";
 import { CalculatorClient } from "../../examples/calculator/gen/calculator.js";
 import { Cleanup, httpGet, startCalculator } from "./support.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Channel, RespChannel, observeClient, silentLogger, withInterceptors } from "rpcgen/runtime";
+import { Channel, RespChannel, observeClient, silentLogger, withInterceptors } from "@rpcgen/runtime";
 import { CalculatorClient, CalculatorService, DivideByZero } from "../../examples/calculator/gen/calculator.js";
 import { Cleanup, recordingLogger, startCalculator } from "./support.js";
 

@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { Channel, RespChannel, Server, observeClient, serveMetrics, silentLogger, withInterceptors } from "rpcgen/runtime";
+import { Channel, RespChannel, Server, observeClient, serveMetrics, silentLogger, withInterceptors } from "@rpcgen/runtime";
 import { CalculatorClient, CalculatorService, DivideByZero } from "../../examples/calculator/gen/calculator.js";
 import { Cleanup, httpGet, sample, startCalculator } from "./support.js";
 

@@ -1,13 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  Channel,
-  RespChannel,
-  ReflectedException,
-  ReflectionService,
-  descriptorsFromReflection,
-  silentLogger,
-  type ReflectionDocument,
-} from "rpcgen/runtime";
+import { Channel, RespChannel, ReflectedException, ReflectionService, descriptorsFromReflection, silentLogger, type ReflectionDocument } from "@rpcgen/runtime";
 import { Cleanup, httpGet, startCalculator } from "./support.js";
 
 const cleanup = new Cleanup();

@@ -1,4 +1,4 @@
-import { Server, silentLogger, type Logger, type ServerOptions } from "rpcgen/runtime";
+import { Server, silentLogger, type Logger, type ServerOptions } from "@rpcgen/runtime";
 import { registerCalculator } from "../../examples/calculator/gen/calculator.js";
 import { CalculatorHandlerImpl } from "../../examples/calculator/calculator-handler.js";
 

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, trace, type Context, type ContextManager } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
-import { Channel, RespChannel, observeClient, silentLogger, withInterceptors, type Invoker } from "rpcgen/runtime";
+import { Channel, RespChannel, observeClient, silentLogger, withInterceptors, type Invoker } from "@rpcgen/runtime";
 import { CalculatorClient, DivideByZero } from "../../examples/calculator/gen/calculator.js";
 import { Cleanup, startCalculator } from "./support.js";
 

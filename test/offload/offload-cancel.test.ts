@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { binaryCodec, Code, CodecId, type OffloadOptions, RpcError } from "rpcgen/runtime";
+import { Code, type OffloadOptions, RpcError } from "@rpcgen/runtime";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
+import { CodecId } from "@rpcgen/runtime/internal/wire/frame.js";
 import { callFrame, RawFrameClient } from "../runtime/transport/fixtures/raw-frame-client.js";
 import { Cleanup } from "../runtime/transport/harness.js";
 import { WorkService } from "./fixtures/work-service.js";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { Code, type OffloadOptions, RpcError } from "rpcgen/runtime";
+import { Code, type OffloadOptions, RpcError } from "@rpcgen/runtime";
 import { Cleanup } from "../runtime/transport/harness.js";
 import { brokenVariable } from "./fixtures/flaky-handlers.js";
 import { WorkRefused } from "./fixtures/work-service.js";

@@ -1,4 +1,4 @@
-import { Channel, type OffloadOptions, Server } from "rpcgen/runtime";
+import { Channel, type OffloadOptions, Server } from "@rpcgen/runtime";
 import { capturingLogger, type Cleanup, type LogEntry } from "../runtime/transport/harness.js";
 import * as workHandlers from "./fixtures/work-handlers.js";
 import { WorkService } from "./fixtures/work-service.js";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import type { OffloadOptions } from "rpcgen/runtime";
+import type { OffloadOptions } from "@rpcgen/runtime";
 import { Cleanup } from "../runtime/transport/harness.js";
 import { startWorkServer, type WorkServer } from "./offload-harness.js";
 import { workHandlersModule } from "./offload-harness.js";

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { defineService, type OffloadOptions, Server, silentLogger } from "rpcgen/runtime";
+import { defineService, type OffloadOptions, Server, silentLogger } from "@rpcgen/runtime";
 import { Cleanup } from "../runtime/transport/harness.js";
 import * as workHandlers from "./fixtures/work-handlers.js";
 import { WorkService } from "./fixtures/work-service.js";

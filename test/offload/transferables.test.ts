@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
-import type { TypeDescriptor } from "rpcgen/runtime";
+import type { TypeDescriptor } from "@rpcgen/runtime";
 import { prepareTransfer, typeHoldsBinary } from "../../runtime/offload/transferables.js";
 import { Cleanup } from "../runtime/transport/harness.js";
 import { startWorkServer, workHandlersModule } from "./offload-harness.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Code, DirectRegistry, RpcError, silentLogger, type ProviderInfo } from "rpcgen/runtime";
+import { Code, DirectRegistry, RpcError, silentLogger, type ProviderInfo } from "@rpcgen/runtime";
 import { addresses, provider } from "./watch-until.js";
 
 const logger = silentLogger;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EtcdRegistry, silentLogger, type Registration } from "rpcgen/runtime";
+import { EtcdRegistry, silentLogger, type Registration } from "@rpcgen/runtime";
 import { startEtcd, type EtcdCluster } from "../support/etcd-cluster.js";
 import { addresses, provider, watchUntil } from "./watch-until.js";
 

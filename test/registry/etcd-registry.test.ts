@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Code, EtcdRegistry, RpcError, silentLogger, type ProviderWatch } from "rpcgen/runtime";
+import { Code, EtcdRegistry, RpcError, silentLogger, type ProviderWatch } from "@rpcgen/runtime";
 import { startEtcd, type EtcdCluster } from "../support/etcd-cluster.js";
 import { addresses, provider, RecordingLogger, watchUntil } from "./watch-until.js";
 

@@ -1,6 +1,6 @@
 import { Etcd3 } from "etcd3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EtcdRegistry, silentLogger } from "rpcgen/runtime";
+import { EtcdRegistry, silentLogger } from "@rpcgen/runtime";
 import { startEtcd, type EtcdCluster } from "../support/etcd-cluster.js";
 import { addresses, provider, RecordingLogger, watchUntil } from "./watch-until.js";
 

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  Code,
-  DEFAULT_ETCD_PREFIX,
-  encodeProviderValue,
-  normalizeProvider,
-  providerKey,
-  serviceProvidersPrefix,
-  type ProviderInput,
-} from "rpcgen/runtime";
+import { Code, type ProviderInput } from "@rpcgen/runtime";
+import { DEFAULT_ETCD_PREFIX, encodeProviderValue, providerKey, serviceProvidersPrefix } from "@rpcgen/runtime/internal/registry/etcd-key-layout.js";
+import { normalizeProvider } from "@rpcgen/runtime/internal/registry/provider-info.js";
 
 const good: ProviderInput = {
   service: "shared.Calc",

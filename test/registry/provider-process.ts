@@ -3,7 +3,7 @@
  * "registered" and then only keeps its lease alive until it is killed.
  * Usage: tsx provider-process.ts <endpoint> <prefix> <ttlSeconds> <service> <address>
  */
-import { EtcdRegistry, silentLogger } from "rpcgen/runtime";
+import { EtcdRegistry, silentLogger } from "@rpcgen/runtime";
 
 const [endpoint, prefix, ttl, service, address] = process.argv.slice(2);
 if (!endpoint || !prefix || !ttl || !service || !address) {

@@ -2,7 +2,7 @@
  * Test helpers for registry tests: wait for a watch's list to satisfy a condition
  * (event-driven, bounded in time) and a logger that records what the registry says.
  */
-import type { Logger, ProviderInfo, ProviderWatch } from "rpcgen/runtime";
+import type { Logger, ProviderInfo, ProviderWatch } from "@rpcgen/runtime";
 
 /** Resolves with the list once `accept(list)` is true; checks now, then on every "change". */
 export function watchUntil(

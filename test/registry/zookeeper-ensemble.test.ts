@@ -4,7 +4,7 @@
  * may expire because of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger, ZooKeeperRegistry, type Registration } from "rpcgen/runtime";
+import { silentLogger, ZooKeeperRegistry, type Registration } from "@rpcgen/runtime";
 import { startZooKeeper, type ZooKeeperEnsemble } from "../support/zookeeper-server.js";
 import { addresses, provider, RecordingLogger, watchUntil } from "./watch-until.js";
 

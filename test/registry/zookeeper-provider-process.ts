@@ -4,7 +4,7 @@
  * or paused. Every registry log message is printed as "log <message>".
  * Usage: tsx zookeeper-provider-process.ts <servers> <prefix> <sessionTimeoutMs> <service> <address> <version>
  */
-import { ZooKeeperRegistry, type Logger } from "rpcgen/runtime";
+import { ZooKeeperRegistry, type Logger } from "@rpcgen/runtime";
 
 const [servers, prefix, sessionTimeoutMs, service, address, version] = process.argv.slice(2);
 if (!servers || !prefix || !sessionTimeoutMs || !service || !address || !version) {

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Code, RpcError, silentLogger, ZooKeeperRegistry, type ProviderWatch } from "rpcgen/runtime";
+import { Code, RpcError, silentLogger, ZooKeeperRegistry, type ProviderWatch } from "@rpcgen/runtime";
 import { startZooKeeper, type ZooKeeperEnsemble } from "../support/zookeeper-server.js";
 import { addresses, provider, RecordingLogger, watchUntil } from "./watch-until.js";
 import { startChild, type ChildProcessHandle } from "./zookeeper-child-process.js";

@@ -5,7 +5,7 @@
  * again, with nothing lost. A restarted server must not cost the last known list.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger, ZooKeeperRegistry } from "rpcgen/runtime";
+import { silentLogger, ZooKeeperRegistry } from "@rpcgen/runtime";
 import { startZooKeeper, type ZooKeeperEnsemble } from "../support/zookeeper-server.js";
 import { addresses, provider, RecordingLogger, watchUntil } from "./watch-until.js";
 import { startChild, type ChildProcessHandle } from "./zookeeper-child-process.js";

@@ -4,7 +4,7 @@
  * Every registry log message is printed as "log <message> <fields>".
  * Usage: tsx zookeeper-watcher-process.ts <servers> <prefix> <sessionTimeoutMs> <service>
  */
-import { ZooKeeperRegistry, type Logger, type ProviderInfo } from "rpcgen/runtime";
+import { ZooKeeperRegistry, type Logger, type ProviderInfo } from "@rpcgen/runtime";
 
 const [servers, prefix, sessionTimeoutMs, service] = process.argv.slice(2);
 if (!servers || !prefix || !sessionTimeoutMs || !service) {

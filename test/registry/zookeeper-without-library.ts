@@ -4,7 +4,7 @@
  * answers: "error <code> <message>".
  * Usage: node --import tsx --import ./zookeeper-hide-library.mjs zookeeper-without-library.ts
  */
-import { RpcError, silentLogger, ZooKeeperRegistry } from "rpcgen/runtime";
+import { RpcError, silentLogger, ZooKeeperRegistry } from "@rpcgen/runtime";
 
 const registry = new ZooKeeperRegistry({ servers: ["127.0.0.1:1"], connectTimeoutMs: 500, logger: silentLogger });
 try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Code, RpcError, isCode } from "rpcgen/runtime";
+import { Code, RpcError, isCode } from "@rpcgen/runtime";
 
 function sysError(code: string, message = `${code} happened`): Error {
   return Object.assign(new Error(message), { code });

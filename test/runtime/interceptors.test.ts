@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Code, RespChannel, RpcError, withInterceptors, type InterceptedCall, type Interceptor } from "rpcgen/runtime";
+import { Code, RespChannel, RpcError, withInterceptors, type InterceptedCall, type Interceptor } from "@rpcgen/runtime";
 import { EchoService } from "./transport/fixtures/echo-service.js";
 import { Cleanup, openChannel, startEchoServer } from "./transport/harness.js";
 

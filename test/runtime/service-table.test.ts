@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ServiceTable, type MethodDescriptor, type ServiceDescriptor, type StructDescriptor } from "rpcgen/runtime";
+import { type MethodDescriptor, type ServiceDescriptor, type StructDescriptor } from "@rpcgen/runtime";
+import { ServiceTable } from "@rpcgen/runtime/internal/server/service-table.js";
 
 const empty: StructDescriptor = { name: "t.Empty", kind: "struct", fields: [] };
 

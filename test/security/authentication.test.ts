@@ -5,20 +5,7 @@
  * client-certificate principals, and the limit on failed attempts per address.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  anyAuthenticator,
-  bearerToken,
-  Channel,
-  clientCertificateAuthenticator,
-  Code,
-  RespChannel,
-  RpcError,
-  silentLogger,
-  staticTokenAuthenticator,
-  type AuthenticationContext,
-  type Invoker,
-  type ServerOptions,
-} from "rpcgen/runtime";
+import { anyAuthenticator, bearerToken, Channel, clientCertificateAuthenticator, Code, RespChannel, RpcError, silentLogger, staticTokenAuthenticator, type AuthenticationContext, type Invoker, type ServerOptions } from "@rpcgen/runtime";
 import { capturingLogger } from "../runtime/transport/harness.js";
 import { makeTestCa, type TestCa } from "./support/test-ca.js";
 import { loadVault, startVault, type VaultStubs } from "./support/vault.js";

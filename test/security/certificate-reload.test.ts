@@ -8,7 +8,7 @@ import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect as connectTls } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Channel, silentLogger, type ServerTlsOptions } from "rpcgen/runtime";
+import { Channel, silentLogger, type ServerTlsOptions } from "@rpcgen/runtime";
 import { capturingLogger } from "../runtime/transport/harness.js";
 import { makeTestCa, pem, type TestCa } from "./support/test-ca.js";
 import { loadVault, startVault, type VaultStubs } from "./support/vault.js";

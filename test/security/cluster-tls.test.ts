@@ -5,7 +5,7 @@
  * plaintext to a provider that asked for TLS.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Code, createClusterInvoker, DirectRegistry, RpcError, Server, silentLogger, type ProviderInfo } from "rpcgen/runtime";
+import { Code, createClusterInvoker, DirectRegistry, RpcError, Server, silentLogger, type ProviderInfo } from "@rpcgen/runtime";
 import { makeTestCa, type TestCa } from "./support/test-ca.js";
 import { loadVault, vaultHandler, type VaultStubs } from "./support/vault.js";
 

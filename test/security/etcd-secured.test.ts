@@ -10,20 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  clusterOptionsFromConfig,
-  ConfigError,
-  createClusterInvoker,
-  createRegistryFromConfig,
-  EtcdRegistry,
-  parseConfig,
-  serverSettingsFromConfig,
-  publishServer,
-  Server,
-  silentLogger,
-  staticTokenAuthenticator,
-  type ProviderInfo,
-} from "rpcgen/runtime";
+import { clusterOptionsFromConfig, ConfigError, createClusterInvoker, createRegistryFromConfig, EtcdRegistry, parseConfig, serverSettingsFromConfig, publishServer, Server, silentLogger, staticTokenAuthenticator, type ProviderInfo } from "@rpcgen/runtime";
 import { startEtcd, type EtcdCluster } from "../support/etcd-cluster.js";
 import { watchUntil } from "../registry/watch-until.js";
 import { capturingLogger } from "../runtime/transport/harness.js";

@@ -9,7 +9,7 @@ import { loadSync } from "@grpc/proto-loader";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger, staticTokenAuthenticator, type Server } from "rpcgen/runtime";
+import { silentLogger, staticTokenAuthenticator, type Server } from "@rpcgen/runtime";
 import { makeTestCa, type TestCa } from "./support/test-ca.js";
 import { loadVault, startVault, type VaultStubs } from "./support/vault.js";
 

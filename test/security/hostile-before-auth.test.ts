@@ -7,7 +7,10 @@
 import { connect as connectTcp, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Channel, CodecId, FrameKind, decodeErrorBody, jsonCodec, silentLogger, staticTokenAuthenticator, type Server } from "rpcgen/runtime";
+import { Channel, silentLogger, staticTokenAuthenticator, type Server } from "@rpcgen/runtime";
+import { CodecId, FrameKind } from "@rpcgen/runtime/internal/wire/frame.js";
+import { decodeErrorBody } from "@rpcgen/runtime/internal/wire/error-body.js";
+import { jsonCodec } from "@rpcgen/runtime/internal/codec/json-codec.js";
 import { RawFrameClient } from "../runtime/transport/fixtures/raw-frame-client.js";
 import { capturingLogger } from "../runtime/transport/harness.js";
 import { makeTestCa, pem, type TestCa } from "./support/test-ca.js";

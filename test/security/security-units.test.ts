@@ -1,6 +1,7 @@
 /** The small pieces of runtime/security on their own: credentials, SANs, the failure limiter, option checks. */
 import { describe, expect, it } from "vitest";
-import { Server, silentLogger, staticTokenAuthenticator, isPublicMethod, providerTls, type AuthenticationContext, type ProviderInfo, type RegisteredMethod } from "rpcgen/runtime";
+import { Server, silentLogger, staticTokenAuthenticator, isPublicMethod, providerTls, type AuthenticationContext, type ProviderInfo } from "@rpcgen/runtime";
+import { type RegisteredMethod } from "@rpcgen/runtime/internal/dispatch-contract.js";
 import { credentialKey, credentialsOf, mergeMetadata } from "../../runtime/security/credentials.js";
 import { FailureLimiter } from "../../runtime/security/failure-limiter.js";
 import { addressOf } from "../../runtime/security/connection-guard.js";

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { connect as connectTcp } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Channel, Code, RespChannel, RpcError, Server, type Invoker, silentLogger } from "rpcgen/runtime";
+import { Channel, Code, RespChannel, RpcError, Server, type Invoker, silentLogger } from "@rpcgen/runtime";
 import { capturingLogger } from "../runtime/transport/harness.js";
 import { makeTestCa, type TestCa } from "./support/test-ca.js";
 import { loadVault, startVault, type VaultStubs } from "./support/vault.js";

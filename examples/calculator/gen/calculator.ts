@@ -9,8 +9,8 @@ import type {
   ServiceDescriptor,
   ServiceRegistrar,
   StructDescriptor,
-} from "rpcgen/runtime";
-import { DeclaredException, assertValidStruct, defineService, defineStruct } from "rpcgen/runtime";
+} from "@rpcgen/runtime";
+import { DeclaredException, assertValidStruct, defineService, defineStruct } from "@rpcgen/runtime";
 
 /** The arithmetic operations a Work item can ask for. */
 export enum Operation {

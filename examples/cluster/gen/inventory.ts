@@ -8,8 +8,8 @@ import type {
   ServiceDescriptor,
   ServiceRegistrar,
   StructDescriptor,
-} from "rpcgen/runtime";
-import { DeclaredException, assertValidStruct, defineService, defineStruct } from "rpcgen/runtime";
+} from "@rpcgen/runtime";
+import { DeclaredException, assertValidStruct, defineService, defineStruct } from "@rpcgen/runtime";
 
 /** Which provider answered: the client counts calls per provider with it. */
 export interface Served {

@@ -1,4 +1,4 @@
-import { type CallContext, Code, RpcError } from "rpcgen/runtime";
+import { type CallContext, Code, RpcError } from "@rpcgen/runtime";
 import type { GeneratedModule } from "./generated-stubs.js";
 
 /** How a `waitForAbort` call ended on the server: the code of its signal's abort reason, or "released". */

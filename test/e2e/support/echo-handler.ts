@@ -1,4 +1,4 @@
-import type { CallContext } from "rpcgen/runtime";
+import type { CallContext } from "@rpcgen/runtime";
 import type { GeneratedModule } from "./generated-stubs.js";
 
 /**

@@ -1,5 +1,6 @@
 import { type Server, type Socket, createConnection, createServer } from "node:net";
-import { FrameDecoder, type Frame } from "rpcgen/runtime";
+import { FrameDecoder } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { type Frame } from "@rpcgen/runtime/internal/wire/frame.js";
 
 /**
  * A TCP proxy on 127.0.0.1:0 in front of `targetPort` that copies bytes both

@@ -13,7 +13,7 @@ export const e2eFixturesDir = path.join(repoRoot, "test/e2e/fixtures");
  */
 export type GeneratedModule = Record<string, any>;
 
-/** Stubs generated from one fixture into `.tmp/e2e-<name>/`, inside the repo so `rpcgen/runtime` resolves. */
+/** Stubs generated from one fixture into `.tmp/e2e-<name>/`, inside the repo so `@rpcgen/runtime` resolves. */
 export interface GeneratedStubs {
   dir: string;
   /** Imports a generated module by its path relative to `dir`, without extension (`roundtrip`). */

@@ -1,4 +1,4 @@
-import { Channel, type Invoker, RespChannel, Server, type ServerOptions, silentLogger } from "rpcgen/runtime";
+import { Channel, type Invoker, RespChannel, Server, type ServerOptions, silentLogger } from "@rpcgen/runtime";
 
 /** The three ways a generated client reaches a server in these tests. */
 export const transportNames = ["binary", "json", "resp"] as const;

@@ -10,7 +10,7 @@
  */
 import cluster from "node:cluster";
 import path from "node:path";
-import { Server, installShutdownSignals, silentLogger } from "rpcgen/runtime";
+import { Server, installShutdownSignals, silentLogger } from "@rpcgen/runtime";
 import { EchoHandler } from "./echo-handler.js";
 
 void main();

@@ -1,8 +1,8 @@
 // Starter implementation written once by `rpcgen --skeleton` from keywords.thrift.
 // It is yours to edit: rpcgen never overwrites this file.
 
-import type { CallContext } from "rpcgen/runtime";
-import { Code, RpcError } from "rpcgen/runtime";
+import type { CallContext } from "@rpcgen/runtime";
+import { Code, RpcError } from "@rpcgen/runtime";
 import type * as keywords from "./keywords.js";
 import { Promise_HandlerImpl } from "./Promise_HandlerImpl.js";
 

@@ -1,8 +1,8 @@
 // Starter implementation written once by `rpcgen --skeleton` from everything.thrift.
 // It is yours to edit: rpcgen never overwrites this file.
 
-import type { CallContext } from "rpcgen/runtime";
-import { Code, RpcError } from "rpcgen/runtime";
+import type { CallContext } from "@rpcgen/runtime";
+import { Code, RpcError } from "@rpcgen/runtime";
 import type * as everything from "./everything.js";
 import { CalculatorHandlerImpl } from "./CalculatorHandlerImpl.js";
 

@@ -9,8 +9,8 @@ import type {
   ServiceDescriptor,
   ServiceRegistrar,
   StructDescriptor,
-} from "rpcgen/runtime";
-import { DeclaredException, assertValidStruct, defineService, defineStruct } from "rpcgen/runtime";
+} from "@rpcgen/runtime";
+import { DeclaredException, assertValidStruct, defineService, defineStruct } from "@rpcgen/runtime";
 import * as shared from "./shared.js";
 
 /** Milliseconds since the epoch, as a number. */

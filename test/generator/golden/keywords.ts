@@ -10,8 +10,8 @@ import type {
   ServiceDescriptor,
   ServiceRegistrar,
   StructDescriptor,
-} from "rpcgen/runtime";
-import { DeclaredException, assertValidStruct, defineService, defineStruct } from "rpcgen/runtime";
+} from "@rpcgen/runtime";
+import { DeclaredException, assertValidStruct, defineService, defineStruct } from "@rpcgen/runtime";
 
 export type Promise_ = string;
 

@@ -9,8 +9,8 @@ import type {
   ServiceDescriptor,
   ServiceRegistrar,
   StructDescriptor,
-} from "rpcgen/runtime";
-import { assertValidStruct, defineService, defineStruct } from "rpcgen/runtime";
+} from "@rpcgen/runtime";
+import { assertValidStruct, defineService, defineStruct } from "@rpcgen/runtime";
 
 export type Timestamp = bigint;
 

@@ -29,7 +29,7 @@ export async function generateFrom(files: string[], options: GenerateOptions = {
 
 /**
  * A fresh directory inside the repository (under the git-ignored `.tmp/`), so
- * that vitest's `rpcgen/runtime` alias and module resolution apply to what is
+ * that vitest's `@rpcgen/runtime` alias and module resolution apply to what is
  * written there. Removed by `dispose`.
  */
 export function scratchDir(label: string): { dir: string; dispose: () => void } {
@@ -76,10 +76,10 @@ export function runtimeDeclarations(dir: string): string {
   const outDir = path.join(dir, ".runtime-dts");
   const result = spawnSync(
     path.join(repoRoot, "node_modules/.bin/tsc"),
-    ["-p", path.join(repoRoot, "tsconfig.build.json"), "--emitDeclarationOnly", "--outDir", outDir],
+    ["-p", path.join(repoRoot, "runtime/tsconfig.json"), "--emitDeclarationOnly", "--outDir", outDir],
     { encoding: "utf8", timeout: 240_000 },
   );
-  const declarations = path.join(outDir, "runtime/index.d.ts");
+  const declarations = path.join(outDir, "index.d.ts");
   if (!existsSync(declarations)) throw new Error(`the runtime's declarations were not emitted:\n${result.stdout}${result.stderr}`);
   declarationsByDir.set(dir, declarations);
   return declarations;
@@ -87,7 +87,7 @@ export function runtimeDeclarations(dir: string): string {
 
 /**
  * Runs tsc over every `.ts` file in `dir` with the strictest settings, with
- * `rpcgen/runtime` resolved to the runtime's declarations (emitted into
+ * `@rpcgen/runtime` resolved to the runtime's declarations (emitted into
  * `declarationsIn`, by default `dir`). `erasable` checks `--erasable` output:
  * erasableSyntaxOnly, and relative imports ending in `.ts`.
  */
@@ -107,7 +107,7 @@ export function typeCheck(
       ...erasable,
       types: ["node"],
       typeRoots: [path.join(repoRoot, "node_modules/@types")],
-      paths: { "rpcgen/runtime": [runtimeDeclarations(options.declarationsIn ?? dir)] },
+      paths: { "@rpcgen/runtime": [runtimeDeclarations(options.declarationsIn ?? dir)] },
     },
     include: ["**/*.ts"],
     // The declarations are reached through `paths`; the generated code is what is listed.

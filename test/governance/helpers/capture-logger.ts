@@ -1,4 +1,4 @@
-import type { Logger } from "rpcgen/runtime";
+import type { Logger } from "@rpcgen/runtime";
 
 /** A Logger that keeps every record, so tests can check what was logged. */
 export class CaptureLogger implements Logger {

@@ -1,11 +1,4 @@
-import {
-  Code,
-  createClusterInvoker,
-  RpcError,
-  seededRandom,
-  type ClusterInvoker,
-  type ClusterInvokerOptions,
-} from "rpcgen/runtime";
+import { Code, createClusterInvoker, RpcError, seededRandom, type ClusterInvoker, type ClusterInvokerOptions } from "@rpcgen/runtime";
 import { CaptureLogger } from "./capture-logger.js";
 import { MemoryRegistry, provider } from "./memory-registry.js";
 import { TransportBook, type Behaviour } from "./scripted-transport.js";

@@ -1,12 +1,5 @@
 import { EventEmitter } from "node:events";
-import {
-  DEFAULT_PROVIDER_WEIGHT,
-  type ProviderInfo,
-  type ProviderListener,
-  type ProviderWatch,
-  type Registration,
-  type Registry,
-} from "rpcgen/runtime";
+import { DEFAULT_PROVIDER_WEIGHT, type ProviderInfo, type ProviderListener, type ProviderWatch, type Registration, type Registry } from "@rpcgen/runtime";
 
 /** An in-memory registry whose provider list a test changes directly. */
 export class MemoryRegistry implements Registry {

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { CallOptions, MethodDescriptor, ProviderInfo, ProviderTransport } from "rpcgen/runtime";
+import type { CallOptions, MethodDescriptor, ProviderInfo, ProviderTransport } from "@rpcgen/runtime";
 
 /** How a scripted provider answers a call. */
 export type Behaviour = (

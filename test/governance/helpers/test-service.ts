@@ -1,4 +1,4 @@
-import type { MethodDescriptor, MethodHints, ServiceDescriptor } from "rpcgen/runtime";
+import type { MethodDescriptor, MethodHints, ServiceDescriptor } from "@rpcgen/runtime";
 
 /** Builds a method descriptor with one string argument `key` and the given hints. */
 export function method(service: string, name: string, hints: MethodHints = {}): MethodDescriptor {

@@ -4,18 +4,7 @@
  * governed cluster invoker, and against rpcgen's own gRPC side.
  */
 import type * as grpc from "@grpc/grpc-js";
-import {
-  Code,
-  DirectRegistry,
-  GrpcChannel,
-  RpcError,
-  clusterOptionsFromConfig,
-  createClusterInvoker,
-  createRegistryFromConfig,
-  grpcTransportFactory,
-  parseConfig,
-  silentLogger,
-} from "rpcgen/runtime";
+import { Code, DirectRegistry, GrpcChannel, RpcError, clusterOptionsFromConfig, createClusterInvoker, createRegistryFromConfig, grpcTransportFactory, parseConfig, silentLogger } from "@rpcgen/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calculatorStubs, serveCalculator, type CalculatorModule, type CalculatorStubs } from "./support/calculator.js";
 import { serveGrpcJsCalculator, type GrpcJsSeen } from "./support/grpc-js-calculator.js";

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { AddressInfo, Server as NetServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Server, ThriftChannel, silentLogger } from "rpcgen/runtime";
+import { Server, ThriftChannel, silentLogger } from "@rpcgen/runtime";
 import { BinaryOutput } from "../../../runtime/protocols/thrift/binary-output.js";
 import { CompactOutput } from "../../../runtime/protocols/thrift/compact-output.js";
 import { writeStruct } from "../../../runtime/protocols/thrift/thrift-struct.js";

@@ -6,7 +6,7 @@
  */
 import type { AddressInfo, Server as NetServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ThriftChannel } from "rpcgen/runtime";
+import { ThriftChannel } from "@rpcgen/runtime";
 import { CalculatorClient, DivideByZero, Operation } from "../../../examples/calculator/gen/calculator.js";
 import {
   calculatorIdl,

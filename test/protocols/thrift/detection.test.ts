@@ -4,7 +4,7 @@
  * bytes of the port's other protocols are never taken for Thrift.
  */
 import { describe, expect, it } from "vitest";
-import { thriftProtocol } from "rpcgen/runtime";
+import { thriftProtocol } from "@rpcgen/runtime";
 import { classifyThriftHead } from "../../../runtime/protocols/thrift/thrift-variant.js";
 import { BinaryOutput } from "../../../runtime/protocols/thrift/binary-output.js";
 import { CompactOutput } from "../../../runtime/protocols/thrift/compact-output.js";

@@ -6,15 +6,7 @@
  */
 import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  DirectRegistry,
-  clusterOptionsFromConfig,
-  createClusterInvoker,
-  createRegistryFromConfig,
-  parseConfig,
-  silentLogger,
-  thriftTransportFactory,
-} from "rpcgen/runtime";
+import { DirectRegistry, clusterOptionsFromConfig, createClusterInvoker, createRegistryFromConfig, parseConfig, silentLogger, thriftTransportFactory } from "@rpcgen/runtime";
 import { CalculatorClient, CalculatorService, DivideByZero } from "../../../examples/calculator/gen/calculator.js";
 import {
   calculatorIdl,

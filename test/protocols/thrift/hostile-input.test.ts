@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ThriftChannel } from "rpcgen/runtime";
+import { ThriftChannel } from "@rpcgen/runtime";
 import { CalculatorClient } from "../../../examples/calculator/gen/calculator.js";
 import { MessageType, TType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
 import { eventually, startCalculator, type RunningCalculator } from "./support/calculator-server.js";

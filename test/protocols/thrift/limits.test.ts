@@ -7,7 +7,7 @@
 import { connect } from "node:net";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { Server, ThriftChannel, silentLogger, type ServerOptions } from "rpcgen/runtime";
+import { Server, ThriftChannel, silentLogger, type ServerOptions } from "@rpcgen/runtime";
 import { ChaosService } from "../../chaos/support/chaos-service.js";
 import { eventually } from "./support/calculator-server.js";
 

@@ -5,7 +5,7 @@
  * ONEWAY, or as CALL by pre-0.9.3 clients) are run and never answered.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Code, RpcError, Server, ThriftApplicationError, ThriftChannel } from "rpcgen/runtime";
+import { Code, RpcError, Server, ThriftApplicationError, ThriftChannel } from "@rpcgen/runtime";
 import { CalculatorClient, registerCalculator } from "../../../examples/calculator/gen/calculator.js";
 import { MessageType, TType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
 import { eventually, QuietCalculatorHandler } from "./support/calculator-server.js";

@@ -6,7 +6,7 @@
  * refused as ambiguous.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ThriftApplicationError, ThriftChannel } from "rpcgen/runtime";
+import { ThriftApplicationError, ThriftChannel } from "@rpcgen/runtime";
 import { type GeneratedModule, type GeneratedStubs, generateStubs } from "../../e2e/support/generated-stubs.js";
 import { EchoHandler } from "../../e2e/support/echo-handler.js";
 import { type RunningServer, startServer } from "../../e2e/support/transports.js";

@@ -9,7 +9,7 @@
 import { once } from "node:events";
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ThriftChannel } from "rpcgen/runtime";
+import { ThriftChannel } from "@rpcgen/runtime";
 import { ChaosService } from "../../chaos/support/chaos-service.js";
 import { startChaosServer, type ChaosServer } from "../../chaos/support/chaos-process.js";
 import { MessageType, TType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";

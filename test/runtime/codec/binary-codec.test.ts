@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Code, RpcError, binaryCodec, jsonCodec } from "rpcgen/runtime";
+import { Code, RpcError } from "@rpcgen/runtime";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
+import { jsonCodec } from "@rpcgen/runtime/internal/codec/json-codec.js";
 import { echo, fullEverything, roundTrip, t, tree } from "./fixtures/lab-descriptors.js";
 import { methodOf } from "./fixtures/random-descriptors.js";
 

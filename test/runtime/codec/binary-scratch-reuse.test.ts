@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Code, RpcError, binaryCodec } from "rpcgen/runtime";
+import { Code, RpcError } from "@rpcgen/runtime";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
 import { echo, tree } from "./fixtures/lab-descriptors.js";
 
 /** The codec reuses one writer and one reader across calls; these check that reuse never mixes calls up. */

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CodecId, binaryCodec, codecById, codecByName, jsonCodec } from "rpcgen/runtime";
+import { CodecId } from "@rpcgen/runtime/internal/wire/frame.js";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
+import { codecById, codecByName } from "@rpcgen/runtime/internal/codec/codec-registry.js";
+import { jsonCodec } from "@rpcgen/runtime/internal/codec/json-codec.js";
 
 describe("codec registry", () => {
   it("finds each codec by the id carried in frames and by its configuration name", () => {

@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binaryCodec, jsonCodec, type MethodDescriptor } from "rpcgen/runtime";
+import { type MethodDescriptor } from "@rpcgen/runtime";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
+import { jsonCodec } from "@rpcgen/runtime/internal/codec/json-codec.js";
 import { fixturesDir, generateFrom, scratchDir, writeGenerated } from "../../generator/support/generated-dir.js";
 
 // The codec against what the generator really emits: descriptors and .proto

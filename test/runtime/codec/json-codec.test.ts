@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Code, RpcError, jsonCodec, type MethodDescriptor } from "rpcgen/runtime";
+import { Code, RpcError, type MethodDescriptor } from "@rpcgen/runtime";
+import { jsonCodec } from "@rpcgen/runtime/internal/codec/json-codec.js";
 import { NotFound, field, fullEverything, ping, roundTrip, t } from "./fixtures/lab-descriptors.js";
 import { methodOf } from "./fixtures/random-descriptors.js";
 

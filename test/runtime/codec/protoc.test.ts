@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { binaryCodec, type MethodDescriptor } from "rpcgen/runtime";
+import { type MethodDescriptor } from "@rpcgen/runtime";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
 import { NotFound, echo, fullEverything, ping, roundTrip, tree } from "./fixtures/lab-descriptors.js";
 
 // The binary codec's bytes must be exactly what lab.proto describes: protoc reads

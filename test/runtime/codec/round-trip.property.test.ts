@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { binaryCodec, jsonCodec, type StructDescriptor, type TypeDescriptor } from "rpcgen/runtime";
+import { type StructDescriptor, type TypeDescriptor } from "@rpcgen/runtime";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
+import { jsonCodec } from "@rpcgen/runtime/internal/codec/json-codec.js";
 import { methodOf, typeArb, valueArb } from "./fixtures/random-descriptors.js";
 
 // Every IDL type round-trips exactly through both codecs: random descriptors,

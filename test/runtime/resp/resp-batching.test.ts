@@ -7,7 +7,9 @@
 import net from "node:net";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { RespParser, serializeCommand, serializeResp, type RespValue } from "rpcgen/runtime";
+import { type RespValue } from "@rpcgen/runtime";
+import { RespParser } from "@rpcgen/runtime/internal/resp/resp-parser.js";
+import { serializeCommand, serializeResp } from "@rpcgen/runtime/internal/resp/resp-serializer.js";
 import { RespEncoder } from "../../../runtime/resp/resp-encoder.js";
 import { RespWriteBatch } from "../../../runtime/resp/resp-write-batch.js";
 import { startCalculatorServer, type RunningServer } from "./fixtures/calculator-server.js";

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import net from "node:net";
 import { once } from "node:events";
-import { Code, RespChannel, RpcError } from "rpcgen/runtime";
+import { Code, RespChannel, RpcError } from "@rpcgen/runtime";
 import { calculatorMethod, DivideByZero } from "./fixtures/calculator.js";
 import { startCalculatorServer, type RunningServer } from "./fixtures/calculator-server.js";
 

@@ -1,14 +1,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import {
-  RespConversionError,
-  readRespArguments,
-  resultToRespReply,
-  respReplyToResult,
-  serializeResp,
-  writeRespArguments,
-  type MethodDescriptor,
-} from "rpcgen/runtime";
+import { RespConversionError, type MethodDescriptor } from "@rpcgen/runtime";
+import { readRespArguments, writeRespArguments } from "@rpcgen/runtime/internal/resp/call-arguments.js";
+import { resultToRespReply } from "@rpcgen/runtime/internal/resp/result-reply.js";
+import { respReplyToResult } from "@rpcgen/runtime/internal/resp/reply-result.js";
+import { serializeResp } from "@rpcgen/runtime/internal/resp/resp-serializer.js";
 import { calculatorMethod } from "./fixtures/calculator.js";
 
 const words = (...texts: (string | Buffer)[]) => texts.map((t) => (typeof t === "string" ? Buffer.from(t) : t));

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { RespParser, RespProtocolError, serializeResp, type RespValue } from "rpcgen/runtime";
+import { type RespValue } from "@rpcgen/runtime";
+import { RespParser, RespProtocolError } from "@rpcgen/runtime/internal/resp/resp-parser.js";
+import { serializeResp } from "@rpcgen/runtime/internal/resp/resp-serializer.js";
 
 function parseAll(input: Buffer, parser = new RespParser()): RespValue[] {
   parser.push(input);

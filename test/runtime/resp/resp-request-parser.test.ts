@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RespProtocolError, serializeCommand } from "rpcgen/runtime";
+import { RespProtocolError } from "@rpcgen/runtime/internal/resp/resp-parser.js";
+import { serializeCommand } from "@rpcgen/runtime/internal/resp/resp-serializer.js";
 import { RespRequestParser, requestWordCostBytes } from "../../../runtime/resp/resp-request-parser.js";
 
 /** The limits the server gives its parser by default. */

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { once } from "node:events";
 import { promisify } from "node:util";
-import { serializeCommand, type RespValue } from "rpcgen/runtime";
+import { type RespValue } from "@rpcgen/runtime";
+import { serializeCommand } from "@rpcgen/runtime/internal/resp/resp-serializer.js";
 import { startCalculatorServer, type RunningServer } from "./fixtures/calculator-server.js";
 import { RawRespClient } from "./fixtures/raw-resp-client.js";
 

@@ -1,14 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  Code,
-  CodecId,
-  FrameKind,
-  RpcError,
-  Server,
-  type ServerOptions,
-  binaryCodec,
-  type Frame,
-} from "rpcgen/runtime";
+import { Code, RpcError, Server, type ServerOptions } from "@rpcgen/runtime";
+import { CodecId, FrameKind, type Frame } from "@rpcgen/runtime/internal/wire/frame.js";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
 import { startDeadlineStrippingProxy } from "./fixtures/deadline-stripping-proxy.js";
 import { EchoService, echoHandler } from "./fixtures/echo-service.js";
 import { RawFrameClient, callFrame, cancelFrame } from "./fixtures/raw-frame-client.js";

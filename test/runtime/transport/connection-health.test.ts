@@ -1,6 +1,10 @@
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Code, CodecId, FrameDecoder, FrameKind, RpcError, binaryCodec, encodeFrame } from "rpcgen/runtime";
+import { Code, RpcError } from "@rpcgen/runtime";
+import { CodecId, FrameKind } from "@rpcgen/runtime/internal/wire/frame.js";
+import { FrameDecoder } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
+import { encodeFrame } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
 import { EchoService } from "./fixtures/echo-service.js";
 import { Cleanup, nextEvent, openChannel, rejectionOf, startEchoServer, startRawServer } from "./harness.js";
 

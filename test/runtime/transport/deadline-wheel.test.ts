@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DeadlineWheel, type DeadlineEntry } from "rpcgen/runtime";
+import { DeadlineWheel, type DeadlineEntry } from "@rpcgen/runtime/internal/deadline/deadline-wheel.js";
 
 interface Item extends DeadlineEntry {
   name: string;

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Code, FrameDecoder, FrameKind, RpcError, binaryCodec, encodeFrame } from "rpcgen/runtime";
+import { Code, RpcError } from "@rpcgen/runtime";
+import { FrameDecoder } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { FrameKind } from "@rpcgen/runtime/internal/wire/frame.js";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
+import { encodeFrame } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
 import { EchoService } from "./fixtures/echo-service.js";
 import { Cleanup, openChannel, rejectionOf, startEchoServer, startRawServer } from "./harness.js";
 

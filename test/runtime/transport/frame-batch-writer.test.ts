@@ -1,7 +1,10 @@
 import { once } from "node:events";
 import { createServer, connect, type AddressInfo, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { CodecId, FrameDecoder, FrameKind, RpcError, binaryCodec, defaultFrameLimits, type Frame } from "rpcgen/runtime";
+import { RpcError, defaultFrameLimits } from "@rpcgen/runtime";
+import { CodecId, FrameKind, type Frame } from "@rpcgen/runtime/internal/wire/frame.js";
+import { FrameDecoder } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
 import { FrameBatchWriter } from "../../../runtime/transport/frame-batch-writer.js";
 import { echo } from "../codec/fixtures/lab-descriptors.js";
 

@@ -1,5 +1,5 @@
 import { createServer, type Server as NetServer, type Socket } from "node:net";
-import { Channel, type ChannelOptions, type Logger, Server, type ServerOptions } from "rpcgen/runtime";
+import { Channel, type ChannelOptions, type Logger, Server, type ServerOptions } from "@rpcgen/runtime";
 import { echoHandler, EchoService, type EchoStats, newStats } from "./fixtures/echo-service.js";
 
 /** Collects what must be closed after a test, and closes it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultLogger, silentLogger } from "rpcgen/runtime";
+import { defaultLogger, silentLogger } from "@rpcgen/runtime";
 
 describe("loggers", () => {
   it("defaults to one pino logger at level warn", () => {

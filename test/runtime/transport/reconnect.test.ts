@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Channel, Code, RpcError, Server, silentLogger } from "rpcgen/runtime";
+import { Channel, Code, RpcError, Server, silentLogger } from "@rpcgen/runtime";
 import { echoHandler, EchoService } from "./fixtures/echo-service.js";
 import { Cleanup, openChannel, rejectionOf } from "./harness.js";
 

@@ -1,6 +1,6 @@
 import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Code, RpcError } from "rpcgen/runtime";
+import { Code, RpcError } from "@rpcgen/runtime";
 import { EchoService } from "./fixtures/echo-service.js";
 import { Cleanup, openChannel, rejectionOf, startEchoServer } from "./harness.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Code, RpcError } from "rpcgen/runtime";
+import { Code, RpcError } from "@rpcgen/runtime";
 import { EchoService } from "./fixtures/echo-service.js";
 import { Cleanup, openChannel, rejectionOf, startEchoServer } from "./harness.js";
 

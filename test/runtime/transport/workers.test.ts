@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { Code, RpcError } from "rpcgen/runtime";
+import { Code, RpcError } from "@rpcgen/runtime";
 import { EchoService } from "./fixtures/echo-service.js";
 import { Cleanup, openChannel } from "./harness.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Code, RpcError, decodeErrorBody, encodeErrorBody } from "rpcgen/runtime";
+import { Code, RpcError } from "@rpcgen/runtime";
+import { decodeErrorBody, encodeErrorBody } from "@rpcgen/runtime/internal/wire/error-body.js";
 
 describe("error frame body", () => {
   it("is the documented JSON object and reads back to the same code and message", () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CodecId, FrameDecoder, FrameError, FrameKind, encodeFrame, type Frame } from "rpcgen/runtime";
+import { CodecId, FrameKind, type Frame } from "@rpcgen/runtime/internal/wire/frame.js";
+import { FrameDecoder, FrameError } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { encodeFrame } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
 import { comparable, frameOf } from "./frame-samples.js";
 
 const cancel = frameOf({ kind: FrameKind.Cancel, requestId: 0x0a0b0c0d, method: "", codec: CodecId.Json });

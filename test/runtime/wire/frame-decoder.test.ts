@@ -1,17 +1,10 @@
 import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  CodecId,
-  defaultFrameLimits,
-  FrameDecoder,
-  FrameError,
-  FrameFlags,
-  FrameKind,
-  encodeFrame,
-  type Frame,
-  type FrameLimits,
-} from "rpcgen/runtime";
+import { defaultFrameLimits, type FrameLimits } from "@rpcgen/runtime";
+import { CodecId, FrameFlags, FrameKind, type Frame } from "@rpcgen/runtime/internal/wire/frame.js";
+import { FrameDecoder, FrameError } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { encodeFrame } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
 import { comparable, frameOf } from "./frame-samples.js";
 
 const smallLimits: FrameLimits = { maxFrameBytes: 64 * 1024, compressThresholdBytes: 200 };

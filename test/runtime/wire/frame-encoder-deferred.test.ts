@@ -1,18 +1,11 @@
 import { describe, expect, it } from "vitest";
-import {
-  Code,
-  CodecId,
-  FrameDecoder,
-  FrameKind,
-  RpcError,
-  binaryCodec,
-  encodeFrame,
-  encodeFrameDeferred,
-  hasDeferredBodies,
-  jsonCodec,
-  type Frame,
-  type FrameLimits,
-} from "rpcgen/runtime";
+import { Code, RpcError, type FrameLimits } from "@rpcgen/runtime";
+import { CodecId, FrameKind, type Frame } from "@rpcgen/runtime/internal/wire/frame.js";
+import { FrameDecoder } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
+import { encodeFrame, encodeFrameDeferred } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
+import { hasDeferredBodies } from "@rpcgen/runtime/internal/wire/deferred-body.js";
+import { jsonCodec } from "@rpcgen/runtime/internal/codec/json-codec.js";
 import { echo } from "../codec/fixtures/lab-descriptors.js";
 import { comparable } from "./frame-samples.js";
 

@@ -1,17 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import {
-  Code,
-  CodecId,
-  FrameDecoder,
-  FrameFlags,
-  FrameKind,
-  RpcError,
-  defaultFrameLimits,
-  encodeFrame,
-  type Frame,
-} from "rpcgen/runtime";
+import { Code, RpcError, defaultFrameLimits } from "@rpcgen/runtime";
+import { CodecId, FrameFlags, FrameKind, type Frame } from "@rpcgen/runtime/internal/wire/frame.js";
+import { FrameDecoder } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { encodeFrame } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
 import { comparable, frameOf } from "./frame-samples.js";
 
 function decodeAll(bytes: Buffer, limits = defaultFrameLimits): Frame[] {

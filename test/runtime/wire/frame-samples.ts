@@ -1,4 +1,4 @@
-import { CodecId, FrameKind, type Frame } from "rpcgen/runtime";
+import { CodecId, FrameKind, type Frame } from "@rpcgen/runtime/internal/wire/frame.js";
 
 /** A frame with sensible defaults, for tests. */
 export function frameOf(overrides: Partial<Frame> = {}): Frame {

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { defaultFrameLimits } from "rpcgen/runtime";
+import { defaultFrameLimits } from "@rpcgen/runtime";
 import { inflateFrameBody } from "../../../runtime/wire/inflate-frame-body.js";
 
 /**

@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { FrameError, type FrameLimits } from "rpcgen/runtime";
+import { type FrameLimits } from "@rpcgen/runtime";
+import { FrameError } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
 import { inflateFrameBody } from "../../../runtime/wire/inflate-frame-body.js";
 
 const limits: FrameLimits = { maxFrameBytes: 64 * 1024, compressThresholdBytes: 1024, maxInflatedBodyBytes: 1024 * 1024 };

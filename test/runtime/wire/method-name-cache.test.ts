@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CodecId, FrameDecoder, FrameKind, encodeFrame, type Frame } from "rpcgen/runtime";
+import { CodecId, FrameKind, type Frame } from "@rpcgen/runtime/internal/wire/frame.js";
+import { FrameDecoder } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
+import { encodeFrame } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
 import { frameOf } from "./frame-samples.js";
 
 function methodsOf(bytes: Buffer): string[] {

@@ -1,6 +1,6 @@
 /**
  * The Vault service of the security tests, generated from fixtures/vault.thrift
- * at test time (into .tmp/, inside the repo so `rpcgen/runtime` resolves), its
+ * at test time (into .tmp/, inside the repo so `@rpcgen/runtime` resolves), its
  * handler, and a Server with the security options under test.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "../../../generator/generate.js";
 import { loadProgram } from "../../../idl/load-program.js";
-import { type CallContext, Server, type ServerOptions } from "rpcgen/runtime";
+import { type CallContext, Server, type ServerOptions } from "@rpcgen/runtime";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../..");

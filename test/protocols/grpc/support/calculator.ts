@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { generate } from "../../../../generator/generate.js";
 import { loadProgram } from "../../../../idl/load-program.js";
-import { Server, silentLogger, type ServerOptions } from "rpcgen/runtime";
+import { Server, silentLogger, type ServerOptions } from "@rpcgen/runtime";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
@@ -20,7 +20,7 @@ export interface CalculatorStubs {
 
 /**
  * Generates examples/calculator/calculator.thrift into `.tmp/<name>/` (inside the
- * repo, so the generated code's `rpcgen/runtime` import resolves) and loads it.
+ * repo, so the generated code's `@rpcgen/runtime` import resolves) and loads it.
  */
 export async function calculatorStubs(name: string): Promise<CalculatorStubs> {
   const { program, diagnostics } = loadProgram([path.join(repoRoot, "examples/calculator/calculator.thrift")]);

@@ -1,4 +1,4 @@
-import { Server, silentLogger, type CallContext, type ServerOptions } from "rpcgen/runtime";
+import { Server, silentLogger, type CallContext, type ServerOptions } from "@rpcgen/runtime";
 import { CalculatorHandlerImpl } from "../../../../examples/calculator/calculator-handler.js";
 import { registerCalculator } from "../../../../examples/calculator/gen/calculator.js";
 

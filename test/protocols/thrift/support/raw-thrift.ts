@@ -2,7 +2,7 @@
  * Raw Thrift bytes over a plain socket, for tests that send what no client would.
  */
 import { connect, type Socket } from "node:net";
-import type { Logger } from "rpcgen/runtime";
+import type { Logger } from "@rpcgen/runtime";
 import { BinaryInput } from "../../../../runtime/protocols/thrift/binary-input.js";
 import { BinaryOutput } from "../../../../runtime/protocols/thrift/binary-output.js";
 import { CompactInput } from "../../../../runtime/protocols/thrift/compact-input.js";
