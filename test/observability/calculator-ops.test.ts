@@ -4,7 +4,7 @@
  * built `bin/rpcgen` as the clients.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -61,13 +61,28 @@ async function startCalculatorProcess(extra: string[] = []): Promise<CalculatorP
 }
 
 /** The server process itself: npm runs sh, which runs tsx, which runs node; the last one serves. */
+/**
+ * The process that runs the server: `npm run` starts a shell, which starts tsx, which
+ * starts node with the script (tsx also starts an esbuild service beside it). The
+ * deepest descendant whose command line names the server script is the server.
+ */
 function serverPid(root: number): number {
-  let pid = root;
-  for (;;) {
-    const children = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean);
-    if (children.length === 0) return pid;
-    pid = Number(children[0]);
-  }
+  let found = root;
+  const visit = (pid: number): void => {
+    const children = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean).map(Number);
+    for (const child of children) {
+      let commandLine = "";
+      try {
+        commandLine = readFileSync(`/proc/${child}/cmdline`, "utf8");
+      } catch {
+        continue; // Already gone.
+      }
+      if (commandLine.includes("server.ts")) found = child;
+      visit(child);
+    }
+  };
+  visit(root);
+  return found;
 }
 
 async function stop(server: CalculatorProcess | undefined): Promise<void> {
