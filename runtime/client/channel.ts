@@ -9,9 +9,8 @@ import { resolveClientTls, type ClientTlsOptions } from "../security/client-tls.
 import { bearerToken, mergeMetadata } from "../security/credentials.js";
 import { parseAddress } from "../transport/address.js";
 import { defaultFrameLimits } from "../wire/frame-limits.js";
-import { ConnectionLostError } from "./connection-lost-error.js";
 import { ClientConnection, type ClientConnectionEvents, type ClientConnectionSettings } from "./client-connection.js";
-import { ReconnectBackoff } from "./reconnect-backoff.js";
+import { ConnectionPool } from "./connection-pool.js";
 
 /** Options of a Channel. */
 export interface ChannelOptions {
@@ -51,11 +50,6 @@ export interface ChannelEvents {
   goaway: [address: string];
 }
 
-interface PoolSlot {
-  connection: ClientConnection | undefined;
-  backoff: ReconnectBackoff;
-}
-
 /**
  * A pool of multiplexed connections to one provider address; the Invoker that
  * generated clients call through. Calls are spread round-robin over up to
@@ -70,10 +64,8 @@ export class Channel extends EventEmitter<ChannelEvents> implements Invoker {
   private readonly codec: MessageCodec;
   private readonly settings: ClientConnectionSettings;
   private readonly defaultTimeoutMs: number;
-  private readonly slots: PoolSlot[];
+  private readonly pool: ConnectionPool<ClientConnection>;
   /** Every live connection, draining ones included. */
-  private readonly connections = new Set<ClientConnection>();
-  private nextSlot = 0;
   private pending = 0;
   private closing = false;
   private closedPromise: Promise<void> | undefined;
@@ -108,18 +100,12 @@ export class Channel extends EventEmitter<ChannelEvents> implements Invoker {
       options.token === undefined && options.metadata === undefined
         ? undefined
         : Object.freeze({ ...options.metadata, ...(options.token === undefined ? {} : bearerToken(options.token)) });
-    const poolSize = options.poolSize ?? 1;
-    if (!Number.isInteger(poolSize) || poolSize < 1) {
-      throw new TypeError(`poolSize must be a positive integer, got ${poolSize}`);
-    }
-    const reconnect = options.reconnect ?? { baseMs: 100, maxMs: 10_000 };
-    this.slots = Array.from({ length: poolSize }, () => ({
-      connection: undefined,
-      backoff: new ReconnectBackoff(reconnect.baseMs, reconnect.maxMs),
-    }));
+    this.pool = new ConnectionPool(this.address, options.poolSize ?? 1, options.reconnect ?? { baseMs: 100, maxMs: 10_000 }, () =>
+      new ClientConnection(this.settings, this.connectionEvents),
+    );
     this.connectionEvents = {
       connected: (connection) => {
-        this.slotOf(connection)?.backoff.succeeded();
+        this.pool.connected(connection);
         this.emit("connected", this.address);
       },
       goaway: () => this.emit("goaway", this.address),
@@ -188,12 +174,12 @@ export class Channel extends EventEmitter<ChannelEvents> implements Invoker {
     this.closing = true;
     this.closedPromise ??= new Promise((resolve) => {
       const finishIfDone = (): void => {
-        if (this.connections.size > 0) return;
+        if (this.pool.open.size > 0) return;
         this.off("disconnected", finishIfDone);
         resolve();
       };
       this.on("disconnected", finishIfDone);
-      for (const connection of this.connections) connection.close();
+      for (const connection of this.pool.open) connection.close();
       finishIfDone();
     });
     return this.closedPromise;
@@ -206,53 +192,16 @@ export class Channel extends EventEmitter<ChannelEvents> implements Invoker {
       error === undefined
         ? new RpcError(Code.CANCELLED, `channel to ${this.address} was destroyed`)
         : RpcError.from(error);
-    for (const connection of this.connections) connection.destroy(reason);
+    for (const connection of this.pool.open) connection.destroy(reason);
   }
 
   private pick(): ClientConnection {
     if (this.closing) throw new RpcError(Code.UNAVAILABLE, `channel to ${this.address} is closed`);
-    const count = this.slots.length;
-    let waitMs = Infinity;
-    let lastError: RpcError | undefined;
-    for (let i = 0; i < count; i++) {
-      const slot = this.slots[(this.nextSlot + i) % count]!;
-      const existing = slot.connection;
-      if (existing !== undefined && existing.acceptsCalls) {
-        this.nextSlot = (this.nextSlot + i + 1) % count;
-        return existing;
-      }
-      const wait = slot.backoff.remainingMs();
-      if (wait > 0) {
-        waitMs = Math.min(waitMs, wait);
-        lastError = slot.backoff.lastError;
-        continue;
-      }
-      const connection = new ClientConnection(this.settings, this.connectionEvents);
-      slot.connection = connection;
-      this.connections.add(connection);
-      this.nextSlot = (this.nextSlot + i + 1) % count;
-      return connection;
-    }
-    // Nothing was written anywhere: the call may go to another provider whatever its method.
-    throw new ConnectionLostError(
-      "never-sent",
-      this.address,
-      `unreachable (next reconnect attempt in ${Math.ceil(waitMs)} ms): ${lastError?.message ?? "connection failed"}`,
-      { cause: lastError },
-    );
-  }
-
-  private slotOf(connection: ClientConnection): PoolSlot | undefined {
-    return this.slots.find((slot) => slot.connection === connection);
+    return this.pool.pick();
   }
 
   private onConnectionClosed(connection: ClientConnection, error: RpcError | undefined): void {
-    this.connections.delete(connection);
-    const slot = this.slotOf(connection);
-    if (slot !== undefined) {
-      slot.connection = undefined;
-      if (error !== undefined && !this.closing) slot.backoff.failed(error);
-    }
+    this.pool.closed(connection, this.closing ? undefined : error);
     if (error !== undefined && !this.closing) {
       this.settings.logger.debug({ address: this.address, err: error }, "connection closed with an error");
     }

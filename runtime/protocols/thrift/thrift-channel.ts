@@ -1,7 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { CallOptions, Invoker } from "../../call.js";
-import { ConnectionLostError } from "../../client/connection-lost-error.js";
-import { ReconnectBackoff } from "../../client/reconnect-backoff.js";
+import { ConnectionPool } from "../../client/connection-pool.js";
 import type { MethodDescriptor } from "../../descriptor.js";
 import { Code, RpcError } from "../../errors.js";
 import type { ProviderTransport } from "../../governance/provider-transport.js";
@@ -53,11 +52,6 @@ export interface ThriftChannelEvents {
 /** The method a ping calls: no Thrift IDL can declare a name with a dot, so no server has it. */
 const pingMethod = "rpcgen.ping";
 
-interface PoolSlot {
-  connection: ThriftClientConnection | undefined;
-  backoff: ReconnectBackoff;
-}
-
 /**
  * An Invoker that calls an Apache Thrift server (Java, Python, Go, C++, Node.js
  * or rpcgen's own port): the generated `XClient` works over it unchanged, in any
@@ -78,12 +72,10 @@ export class ThriftChannel extends EventEmitter<ThriftChannelEvents> implements 
   private readonly settings: ThriftConnectionSettings;
   private readonly defaultTimeoutMs: number;
   private readonly logger: Logger;
-  private readonly slots: PoolSlot[];
-  private readonly connections = new Set<ThriftClientConnection>();
+  private readonly pool: ConnectionPool<ThriftClientConnection>;
   private readonly connectionEvents: ThriftConnectionEvents;
   private readonly pingService: string | undefined;
   private lastService: string | undefined;
-  private nextSlot = 0;
   private pending = 0;
   private closing = false;
   private closedPromise: Promise<void> | undefined;
@@ -115,16 +107,12 @@ export class ThriftChannel extends EventEmitter<ThriftChannelEvents> implements 
       maxPendingBytes: options.maxPendingBytes ?? 16 * 1024 * 1024,
       connectTimeoutMs: options.connectTimeoutMs ?? 5000,
     };
-    const poolSize = options.poolSize ?? 1;
-    if (!Number.isInteger(poolSize) || poolSize < 1) throw new TypeError(`poolSize must be a positive integer, got ${poolSize}`);
-    const reconnect = options.reconnect ?? { baseMs: 100, maxMs: 10_000 };
-    this.slots = Array.from({ length: poolSize }, () => ({
-      connection: undefined,
-      backoff: new ReconnectBackoff(reconnect.baseMs, reconnect.maxMs),
-    }));
+    this.pool = new ConnectionPool(this.address, options.poolSize ?? 1, options.reconnect ?? { baseMs: 100, maxMs: 10_000 }, () =>
+      new ThriftClientConnection(this.settings, this.connectionEvents),
+    );
     this.connectionEvents = {
       connected: (connection) => {
-        this.slotOf(connection)?.backoff.succeeded();
+        this.pool.connected(connection);
         this.emit("connected", this.address);
       },
       closed: (connection, error) => this.onConnectionClosed(connection, error),
@@ -188,12 +176,12 @@ export class ThriftChannel extends EventEmitter<ThriftChannelEvents> implements 
     this.closing = true;
     this.closedPromise ??= new Promise((resolve) => {
       const finishIfDone = (): void => {
-        if (this.connections.size > 0) return;
+        if (this.pool.open.size > 0) return;
         this.off("disconnected", finishIfDone);
         resolve();
       };
       this.on("disconnected", finishIfDone);
-      for (const connection of this.connections) connection.close();
+      for (const connection of this.pool.open) connection.close();
       finishIfDone();
     });
     return this.closedPromise;
@@ -206,53 +194,16 @@ export class ThriftChannel extends EventEmitter<ThriftChannelEvents> implements 
       error === undefined
         ? new RpcError(Code.CANCELLED, `Thrift channel to ${this.address} was destroyed`)
         : RpcError.from(error);
-    for (const connection of this.connections) connection.destroy(reason);
+    for (const connection of this.pool.open) connection.destroy(reason);
   }
 
   private pick(): ThriftClientConnection {
     if (this.closing) throw new RpcError(Code.UNAVAILABLE, `Thrift channel to ${this.address} is closed`);
-    const count = this.slots.length;
-    let waitMs = Infinity;
-    let lastError: RpcError | undefined;
-    for (let i = 0; i < count; i++) {
-      const slot = this.slots[(this.nextSlot + i) % count]!;
-      const existing = slot.connection;
-      if (existing !== undefined && existing.acceptsCalls) {
-        this.nextSlot = (this.nextSlot + i + 1) % count;
-        return existing;
-      }
-      const wait = slot.backoff.remainingMs();
-      if (wait > 0) {
-        waitMs = Math.min(waitMs, wait);
-        lastError = slot.backoff.lastError;
-        continue;
-      }
-      const connection = new ThriftClientConnection(this.settings, this.connectionEvents);
-      slot.connection = connection;
-      this.connections.add(connection);
-      this.nextSlot = (this.nextSlot + i + 1) % count;
-      return connection;
-    }
-    // Nothing was written anywhere: the call may go to another provider whatever its method.
-    throw new ConnectionLostError(
-      "never-sent",
-      this.address,
-      `unreachable (next reconnect attempt in ${Math.ceil(waitMs)} ms): ${lastError?.message ?? "connection failed"}`,
-      { cause: lastError },
-    );
-  }
-
-  private slotOf(connection: ThriftClientConnection): PoolSlot | undefined {
-    return this.slots.find((slot) => slot.connection === connection);
+    return this.pool.pick();
   }
 
   private onConnectionClosed(connection: ThriftClientConnection, error: RpcError | undefined): void {
-    this.connections.delete(connection);
-    const slot = this.slotOf(connection);
-    if (slot !== undefined) {
-      slot.connection = undefined;
-      if (error !== undefined && !this.closing) slot.backoff.failed(error);
-    }
+    this.pool.closed(connection, this.closing ? undefined : error);
     if (error !== undefined && !this.closing) {
       this.logger.debug({ address: this.address, err: error }, "Thrift connection closed with an error");
     }
