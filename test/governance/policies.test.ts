@@ -134,12 +134,17 @@ describe("failover", () => {
 
 describe("shared deadline", () => {
   it("spends one deadline across all attempts and never starts one past it", async () => {
-    const starts: Array<{ at: number; timeoutMs: number }> = [];
+    const starts: Array<{ timeoutMs: number; endedAt?: number }> = [];
     fixture = await startCluster(
       ["a:1", "b:1", "c:1", "d:1"],
       () => async (_m, _a, options) => {
-        starts.push({ at: Date.now(), timeoutMs: options!.timeoutMs! });
-        return hangUntilAborted(options);
+        const attempt: { timeoutMs: number; endedAt?: number } = { timeoutMs: options!.timeoutMs! };
+        starts.push(attempt);
+        try {
+          return await hangUntilAborted(options);
+        } finally {
+          attempt.endedAt = Date.now();
+        }
       },
       {
         policy: "failover",
@@ -156,10 +161,14 @@ describe("shared deadline", () => {
     // all attempts leaves room for three at most, although ten retries were allowed.
     expect(starts.length).toBeGreaterThanOrEqual(1);
     expect(starts.length).toBeLessThanOrEqual(3);
-    for (const attempt of starts) {
+    // The invoker sizes attempt k at its own clock reading, which is no earlier than the moment attempt
+    // k-1 was seen to end here; so attempt k's timeout must fit between that moment and the deadline.
+    // (Comparing with a reading taken inside the handler instead would count the time between the
+    // invoker's reading and the handler's against the invoker.)
+    starts.forEach((attempt, k) => {
       expect(attempt.timeoutMs).toBeLessThanOrEqual(40);
-      expect(attempt.at + attempt.timeoutMs).toBeLessThanOrEqual(latest);
-    }
+      if (k > 0) expect(starts[k - 1]!.endedAt! + attempt.timeoutMs).toBeLessThanOrEqual(latest);
+    });
     // A retry may be booked and then cut short by the deadline during its backoff.
     expect(fixture.invoker.stats().retries).toBeGreaterThanOrEqual(starts.length - 1);
     expect(fixture.invoker.stats().retries).toBeLessThanOrEqual(starts.length);
