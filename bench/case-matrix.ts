@@ -70,6 +70,13 @@ export function buildMatrix(size: MatrixSize): CaseSpec[] {
   // Over TLS (docs/SECURITY.md): rpcgen's binary frames and grpc-js, each with TLS on the server port.
   cases.push(make({ framework: "rpcgen", workers: 0, tls: true }, "binary", "echo", 1, 64, { label: "TLS" }));
   cases.push(make({ framework: "grpc-js", workers: 0, tls: true }, "protobuf", "echo", 1, 64, { label: "TLS" }));
+  // The governance target: the same server and echo through a Channel and through a ClusterInvoker, back to back.
+  for (const inFlight of [1, 64]) {
+    cases.push(make(server("rpcgen"), "binary", "echo", 1, inFlight, { label: "direct Channel" }));
+    cases.push(make(server("rpcgen"), "binary", "echo", 1, inFlight, { governed: true, label: "ClusterInvoker" }));
+  }
+  // node:cluster: one worker against two under the same load (docs/BENCHMARKS.md, *Workers*).
+  for (const workers of [1, 2]) cases.push(make(server("rpcgen", workers), "binary", "echo", 4, 64, { label: "workers" }));
   if (size.quick) return cases;
 
   // Four connections: one call in flight only ever uses one, so 64 and 256 only.
@@ -77,25 +84,11 @@ export function buildMatrix(size: MatrixSize): CaseSpec[] {
     for (const inFlight of [64, 256])
       cases.push(make(server("rpcgen"), codec, "echo", 4, inFlight));
   }
-  for (const inFlight of [64, 256])
-    cases.push(make(server("rpcgen", 2), "binary", "echo", 4, inFlight));
+  for (const workers of [1, 2]) cases.push(make(server("rpcgen", workers), "binary", "echo", 4, 256, { label: "workers" }));
   for (const peer of peers)
     cases.push(make(server(peer.framework), peer.codec, "1mib", 1, 4));
   for (const peer of peers)
     cases.push(make(server(peer.framework), peer.codec, "structs", 1, 16));
-  for (const inFlight of [1, 64]) {
-    cases.push(
-      make(server("rpcgen"), "binary", "echo", 1, inFlight, {
-        label: "direct Channel",
-      }),
-    );
-    cases.push(
-      make(server("rpcgen"), "binary", "echo", 1, inFlight, {
-        governed: true,
-        label: "ClusterInvoker",
-      }),
-    );
-  }
   // The cost of metrics + tracing on server and client (docs/OBSERVABILITY.md); the plain binary x64 row is the baseline.
   for (const observe of ["api", "sdk"] as const) {
     cases.push(

@@ -1,14 +1,18 @@
 /**
- * The benchmark suite: `npm run bench [-- --quick] [-- --json] [-- --filter REGEX] [-- --reps N]`.
+ * The benchmark suite: `npm run bench [-- --quick] [-- --json] [-- --filter REGEX] [-- --reps N] [-- --write-docs]`.
  * Run it through tsx with bench/tsconfig.run.json (as the npm script does), so
  * that `@rpcgen/runtime` is the built dist/, as for a user.
  *
  * rpcgen (binary, JSON, RESP), grpc-js, Apache Thrift and a raw `net` baseline,
  * each server in its own process and each case's client in another, over
- * loopback. Prints a markdown table and the target ratios (or, with --json, one
- * JSON object per result on stdout), and a full run writes docs/bench-echo.svg.
+ * loopback; then the side benches (bench/side-benches.ts) and the generator.
+ * Prints the tables and every target (or, with --json, one JSON object per
+ * result and per target on stdout). A full run (or --write-docs) writes
+ * docs/bench-echo.svg and rewrites the figures of docs/BENCHMARKS.md and the
+ * README between their `bench:` markers.
  */
 import { writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { summarize, toJsonLine, type CaseResult } from "./case-result.js";
 import { buildMatrix, caseName } from "./case-matrix.js";
@@ -16,16 +20,23 @@ import type { CaseSpec } from "./case-spec.js";
 import { echoChartSvg } from "./report-chart.js";
 import { staleDistWarning } from "./dist-freshness.js";
 import { generateStubs } from "./generate-stubs.js";
+import { updateBenchmarksDoc, updateReadme } from "./docs-update.js";
 import { generatorTable, runGeneratorBench, staleGeneratorWarning } from "./generator-bench.js";
+import { generatorTargets } from "./generator-targets.js";
+import { readmeSummary } from "./report-readme.js";
+import type { SideBench } from "./side-bench.js";
+import { runSideBenches } from "./side-benches.js";
 import { runClient, ServerProcess } from "./peer-process.js";
 import { markdownTable } from "./report-table.js";
-import { checkTargets, formatTargets } from "./target-ratios.js";
+import { checkTargets, formatTargets, type TargetCheck } from "./target-ratios.js";
 import { ensureBenchTls } from "./tls-mode.js";
 
 const argv = process.argv.slice(2);
 const jsonOutput = argv.includes("--json");
 const quick = argv.includes("--quick");
 const filter = optionValue("--filter");
+/** Rewrite docs/BENCHMARKS.md's figures and the README's summary: always after a full unfiltered run, on request otherwise. */
+const writeDocs = argv.includes("--write-docs");
 const repetitions = Number(optionValue("--reps") ?? (quick ? 1 : 5));
 const chartPath = fileURLToPath(
   new URL("../docs/bench-echo.svg", import.meta.url),
@@ -52,6 +63,7 @@ async function main(): Promise<void> {
     (spec) => pattern?.test(caseName(spec)) ?? true,
   );
   const started = performance.now();
+  const startLoad = loadavg()[0]!;
   log(
     `rpcgen bench: ${cases.length} cases, ${repetitions} repetition(s) each${quick ? " (quick)" : ""}`,
   );
@@ -90,19 +102,52 @@ async function main(): Promise<void> {
   }
   log("");
   log(markdownTable(results));
-  log("");
-  log(formatTargets(checkTargets(results)));
+  const targets: TargetCheck[] = checkTargets(results);
+  // Benchmarks with their own peers and load generators (redis-benchmark, 10,000 connections).
+  const side: SideBench[] = await runSideBenches(pattern, { quick, log });
+  for (const bench of side) {
+    log(`\n${bench.title}\n\n${bench.markdown}`);
+    targets.push(...bench.targets);
+    if (jsonOutput)
+      for (const row of bench.rows) process.stdout.write(`${JSON.stringify({ kind: bench.title, ...row })}\n`);
+  }
   // The generator row: rpcgen and Apache Thrift's compiler on one large IDL program.
+  let generator = "";
   if (pattern?.test("generator") ?? true) {
     const stale = staleGeneratorWarning();
     if (stale !== undefined) process.stderr.write(`warning: ${stale}\n`);
-    log(`\n${generatorTable(runGeneratorBench(quick ? 3 : 7))}`);
+    const run = runGeneratorBench(quick ? 3 : 7);
+    generator = generatorTable(run);
+    targets.push(...generatorTargets(run));
+    log(`\n${generator}`);
   }
-  if (!quick && filter === undefined) {
+  const targetsTable = formatTargets(targets);
+  log(`\n${targetsTable}`);
+  if (jsonOutput)
+    for (const target of targets) process.stdout.write(
+        `${JSON.stringify({ kind: "target", name: target.name, measured: target.ratio ?? null, comparison: target.kind, want: target.want })}\n`,
+      );
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  const fullRun = !quick && filter === undefined;
+  if (fullRun) {
     writeFileSync(chartPath, echoChartSvg(results));
     log(`\nchart written to ${chartPath}`);
   }
-  log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (fullRun || writeDocs) {
+    const runLine =
+      `\`npm run bench${argv.length === 0 ? "" : ` -- ${argv.join(" ")}`}\` on ${new Date().toISOString().slice(0, 10)}: ` +
+      `${cases.length} cases × ${repetitions} repetition(s) and ${side.length} side benches in ${seconds} s, ` +
+      `${cpus().length} cores, Node ${process.versions.node}, load average ${startLoad.toFixed(1)} at the start.`;
+    updateBenchmarksDoc({
+      run: runLine,
+      results: markdownTable(results),
+      targets: targetsTable,
+      side: [...side.map((bench) => `### ${bench.title}\n\n${bench.markdown}`), generator].join("\n\n"),
+    });
+    updateReadme({ readme: readmeSummary(results, targets, runLine) });
+    log("docs/BENCHMARKS.md and README.md figures rewritten from this run");
+  }
+  log(`\ntotal ${seconds} s`);
 }
 
 /** Cases share a server while framework, workers and workload stay the same; RSS then reflects the workload. */

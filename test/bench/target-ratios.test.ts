@@ -94,6 +94,18 @@ describe("bench target ratios", () => {
     expect(verdict(governance)).toBe("ok");
   });
 
+  it("reports workers 2 vs 1 as a figure without a target", () => {
+    const workers = (count: number, callsPerSec: number): CaseResult => {
+      const row = result("rpcgen", "binary", 64, callsPerSec, { label: "workers", connections: 4 });
+      return { ...row, spec: { ...row.spec, server: { framework: "rpcgen", workers: count } } };
+    };
+    const checks = checkTargets([workers(1, 100_000), workers(2, 130_000)]);
+    const check = checks.find((c) => c.name.startsWith("workers:"))!;
+    expect(check.ratio).toBeCloseTo(1.3);
+    expect(verdict(check)).toBe("measured");
+    expect(formatTargets([check])).toContain("| 1.30 | - | measured |");
+  });
+
   it("prints one table row per result, with the failure in the note", () => {
     const failed = {
       ...result("thrift", "binary", 256, 0),
