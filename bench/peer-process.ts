@@ -3,7 +3,6 @@
  * server configuration, and one client process per case, bounded by a hard timeout.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import type {
   CaseSpec,
   ClientMessage,
@@ -11,10 +10,9 @@ import type {
   ServerMessage,
   ServerSpec,
 } from "./case-spec.js";
+import { peerEntry } from "./peer-entry.js";
 import type { WindowStats } from "./server-stats.js";
 
-const serverMain = fileURLToPath(new URL("server-main.ts", import.meta.url));
-const clientMain = fileURLToPath(new URL("client-main.ts", import.meta.url));
 
 /** Extra node flags for the children, e.g. --cpu-prof. */
 export interface ForkFlags {
@@ -44,8 +42,10 @@ export class ServerProcess {
     flags: ForkFlags,
     timeoutMs: number,
   ): Promise<ServerProcess> {
-    const child = fork(serverMain, [spec.framework, String(spec.workers), spec.offload ? "offload" : "inline", spec.tls ? "tls" : "plain"], {
-      execArgv: [...process.execArgv, ...(flags.serverFlags ?? [])],
+    // Offloaded handlers are loaded by worker threads from their .ts source: that server runs under tsx.
+    const entry = peerEntry("server-main.ts", flags.serverFlags, { needsTypeScript: spec.offload === true });
+    const child = fork(entry.script, [spec.framework, String(spec.workers), spec.offload ? "offload" : "inline", spec.tls ? "tls" : "plain"], {
+      execArgv: entry.execArgv,
       stdio: ["ignore", 2, 2, "ipc"],
     });
     const port = await new Promise<number>((resolve, reject) => {
@@ -152,8 +152,9 @@ export function runClient(
   timeoutMs: number,
   onBegin?: () => void,
 ): Promise<ClientOutcome> {
-  const child = fork(clientMain, [JSON.stringify(spec), String(server.port)], {
-    execArgv: [...process.execArgv, ...(flags.clientFlags ?? [])],
+  const entry = peerEntry("client-main.ts", flags.clientFlags);
+  const child = fork(entry.script, [JSON.stringify(spec), String(server.port)], {
+    execArgv: entry.execArgv,
     stdio: ["ignore", 2, 2, "ipc"],
   });
   const samples: RepetitionSample[] = [];

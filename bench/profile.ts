@@ -15,6 +15,7 @@ import {
 } from "./cpu-profile-top.js";
 import { staleDistWarning } from "./dist-freshness.js";
 import { generateStubs } from "./generate-stubs.js";
+import { bundlePeerEntries } from "./peer-entry.js";
 import { runClient, ServerProcess } from "./peer-process.js";
 
 const profileRoot = fileURLToPath(new URL(".profiles/", import.meta.url));
@@ -40,6 +41,7 @@ const spec: CaseSpec = {
 const stale = staleDistWarning();
 if (stale !== undefined) console.error(`warning: ${stale}`);
 generateStubs();
+await bundlePeerEntries(["server-main.ts", "client-main.ts"]);
 for (const dir of [serverDir, clientDir]) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

@@ -26,6 +26,7 @@ import { generatorTargets } from "./generator-targets.js";
 import { readmeSummary } from "./report-readme.js";
 import type { SideBench } from "./side-bench.js";
 import { runSideBenches } from "./side-benches.js";
+import { bundlePeerEntries } from "./peer-entry.js";
 import { runClient, ServerProcess } from "./peer-process.js";
 import { markdownTable } from "./report-table.js";
 import { checkTargets, formatTargets, type TargetCheck } from "./target-ratios.js";
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   const stale = staleDistWarning();
   if (stale !== undefined) process.stderr.write(`warning: ${stale}\n`);
   generateStubs();
+  await bundlePeerEntries(["server-main.ts", "client-main.ts"]);
   const pattern = filter === undefined ? undefined : new RegExp(filter);
   const cases = buildMatrix({ quick, repetitions }).filter(
     (spec) => pattern?.test(caseName(spec)) ?? true,
