@@ -3,23 +3,32 @@ import { constants, type ServerHttp2Stream } from "node:http2";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
 import type { Http2StreamHandler } from "../http/http2-stream-handler.js";
 import { servedServiceName } from "../../observability/health/service-names.js";
-import { framedMessage, messagePrefixBytes } from "./grpc-message.js";
+import { messagePrefixBytes } from "./grpc-message.js";
 import { endWithStatus } from "./grpc-responder.js";
 import { grpcStatusOf } from "./grpc-status.js";
+import { parseGrpcTimeout } from "./grpc-timeout.js";
+import { HealthWatches } from "./grpc-health-watch.js";
+import { healthRequestService, healthResponseFrame, servingStatusOf } from "./health-messages.js";
 
 const healthPrefix = "/grpc.health.v1.Health/";
 /** A HealthCheckRequest holds one service name; anything larger is not one. */
 const maxRequestBytes = 4096;
-/** grpc.health.v1.HealthCheckResponse.ServingStatus */
-const servingStatus = { SERVING: 1, NOT_SERVING: 2 } as const;
+
+const okHeaders = { [constants.HTTP2_HEADER_STATUS]: 200, "content-type": "application/grpc" };
+// No Date header; a hoisted object, since @types/node does not list sendDate.
+const replyOptions = { waitForTrailers: true, sendDate: false };
+const okTrailers = { "grpc-status": "0" };
+
+const watchesOf = new WeakMap<ConnectionEnvironment, HealthWatches>();
 
 /**
  * The gRPC health protocol (grpc/doc/health-checking.md) on the service port:
  * `grpc.health.v1.Health/Check` answers SERVING or NOT_SERVING for the whole
  * server (service "") or one of its services (by IDL name, qualified name or
- * proto name), NOT_FOUND for a service it does not serve; `Watch` is
- * UNIMPLEMENTED, which health-checking clients read as "poll Check".
- * Wraps the gRPC stream handler: every other path goes to it unchanged.
+ * proto name), NOT_FOUND for a service it does not serve; `Watch` streams the
+ * status, then every change of it (see HealthWatches), SERVICE_UNKNOWN for a
+ * service it does not serve. Wraps the gRPC stream handler: every other path
+ * goes to it unchanged.
  */
 export function withGrpcHealth(grpc: Http2StreamHandler): Http2StreamHandler {
   return {
@@ -33,8 +42,28 @@ export function withGrpcHealth(grpc: Http2StreamHandler): Http2StreamHandler {
 }
 
 function serveHealth(stream: ServerHttp2Stream, method: string, headers: IncomingHttpHeaders, env: ConnectionEnvironment): void {
-  if (method !== "Check") return endWithStatus(stream, grpcStatusOf.UNIMPLEMENTED, `grpc.health.v1.Health/${method.slice(0, 50)} is not implemented; use Check`);
+  if (method !== "Check" && method !== "Watch") return endWithStatus(stream, grpcStatusOf.UNIMPLEMENTED, `grpc.health.v1.Health/${method.slice(0, 50)} is not implemented`);
   if (headers[":method"] !== "POST") return endWithStatus(stream, grpcStatusOf.UNIMPLEMENTED, "gRPC calls are POST requests");
+  const timeoutMs = parseGrpcTimeout(headers["grpc-timeout"]);
+  if (Number.isNaN(timeoutMs)) return endWithStatus(stream, grpcStatusOf.INTERNAL, `malformed grpc-timeout ${JSON.stringify(headers["grpc-timeout"])}`);
+  readHealthRequest(stream, (service) => {
+    const known = service === "" || servedServiceName(env.dispatcher.table, service) !== undefined;
+    if (method === "Watch") {
+      let watches = watchesOf.get(env);
+      if (watches === undefined) watchesOf.set(env, (watches = new HealthWatches(env)));
+      return watches.start(stream, service, known, timeoutMs === undefined ? undefined : Date.now() + timeoutMs);
+    }
+    if (!known) return endWithStatus(stream, grpcStatusOf.NOT_FOUND, `unknown service ${service.slice(0, 100)}`);
+    const status = env.closing ? "NOT_SERVING" : env.observability.health.status(service);
+    if (stream.destroyed || stream.closed || stream.headersSent) return;
+    stream.respond(okHeaders, replyOptions);
+    stream.once("wantTrailers", () => stream.sendTrailers(okTrailers));
+    stream.end(healthResponseFrame(servingStatusOf[status]));
+  });
+}
+
+/** Reads the one HealthCheckRequest of a call (at most maxRequestBytes) and gives its `service`; a bad request ends the call. */
+function readHealthRequest(stream: ServerHttp2Stream, then: (service: string) => void): void {
   const chunks: Buffer[] = [];
   let length = 0;
   stream.on("data", (chunk: Buffer) => {
@@ -47,51 +76,8 @@ function serveHealth(stream: ServerHttp2Stream, method: string, headers: Incomin
     if (request.length < messagePrefixBytes || request[0] !== 0 || request.readUInt32BE(1) !== request.length - messagePrefixBytes) {
       return endWithStatus(stream, grpcStatusOf.INTERNAL, "a health check carries one uncompressed HealthCheckRequest message");
     }
-    const service = serviceField(request.subarray(messagePrefixBytes));
+    const service = healthRequestService(request.subarray(messagePrefixBytes));
     if (service === undefined) return endWithStatus(stream, grpcStatusOf.INTERNAL, "malformed HealthCheckRequest");
-    if (service !== "" && servedServiceName(env.dispatcher.table, service) === undefined) return endWithStatus(stream, grpcStatusOf.NOT_FOUND, `unknown service ${service.slice(0, 100)}`);
-    const status = env.closing ? "NOT_SERVING" : env.observability.health.status(service);
-    const frame = framedMessage(2, (target, offset) => {
-      target[offset] = 0x08; // field 1, varint
-      target[offset + 1] = servingStatus[status];
-    });
-    if (stream.destroyed || stream.closed || stream.headersSent) return;
-    stream.respond({ [constants.HTTP2_HEADER_STATUS]: 200, "content-type": "application/grpc" }, { waitForTrailers: true });
-    stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-    stream.end(frame);
+    then(service);
   });
-}
-
-/** Field 1 (`service`, a string) of a HealthCheckRequest; "" when absent, undefined when the bytes are not a message. */
-function serviceField(message: Buffer): string | undefined {
-  let offset = 0;
-  let service = "";
-  const varint = (): number | undefined => {
-    let value = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      if (offset >= message.length) return undefined;
-      const byte = message[offset++]!;
-      value += (byte & 0x7f) * 2 ** shift;
-      if ((byte & 0x80) === 0) return value;
-    }
-    return undefined;
-  };
-  while (offset < message.length) {
-    const tag = varint();
-    if (tag === undefined) return undefined;
-    const wireType = tag & 7;
-    if (wireType === 0) {
-      if (varint() === undefined) return undefined;
-    } else if (wireType === 1 || wireType === 5) {
-      offset += wireType === 1 ? 8 : 4;
-    } else if (wireType === 2) {
-      const length = varint();
-      if (length === undefined || offset + length > message.length) return undefined;
-      if (tag >>> 3 === 1) service = message.toString("utf8", offset, offset + length);
-      offset += length;
-    } else {
-      return undefined;
-    }
-  }
-  return offset === message.length ? service : undefined;
 }

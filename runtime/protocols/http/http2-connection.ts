@@ -111,6 +111,9 @@ export class Http2Connection implements ServedConnection {
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
     stream.once("end", this.requestEnded);
     stream.once("close", this.streamClosed);
+    // A client's RST_STREAM with an error code (connect-es resets timed-out calls with INTERNAL_ERROR)
+    // surfaces as an 'error' on the stream: without a listener it would take the whole process down.
+    stream.on("error", this.streamFailed);
     const contentType = headers["content-type"];
     for (const handler of this.streamHandlers) {
       if (handler.accepts(contentType)) return handler.serve(stream, headers, this.env, this.peer);
@@ -144,6 +147,10 @@ export class Http2Connection implements ServedConnection {
       }
     });
   }
+
+  private readonly streamFailed = (error: Error): void => {
+    this.env.logger.debug({ peer: this.peer, err: error.message }, "HTTP/2 stream reset");
+  };
 
   /** Listeners shared by every stream of the connection (`this` is the stream), so a stream costs no closures. */
   private readonly requestEnded = countingListener(this, (connection) => {

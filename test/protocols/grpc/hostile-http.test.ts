@@ -119,3 +119,30 @@ describe("random HTTP/1.1 heads", () => {
     await connectionsSettle(0);
   }, 120_000);
 });
+
+describe("a client resetting its streams with an error code", () => {
+  it("fails only those calls: the server survives every RST_STREAM code", async () => {
+    const session = await http2Session(running.port);
+    try {
+      // Codes 1 (PROTOCOL_ERROR) .. 13 (HTTP_1_1_REQUIRED), on a call in flight and on a request still being sent.
+      for (let code = 1; code <= 13; code++) {
+        for (const path of ["/calculator.Calculator/divide", "/grpc.health.v1.Health/Check"]) {
+          const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+          stream.on("error", () => {});
+          // divide(3000, -1), the slow call: reset while its handler runs; a health check reset before its request ends.
+          const message = Buffer.from([0x08, 0xb8, 0x17, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+          const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
+          if (path.endsWith("divide")) stream.end(frame);
+          else stream.write(Buffer.from([0, 0, 0, 0, 10]));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          stream.close(code);
+        }
+      }
+      const reply = await rawGrpcCall(session, "/calculator.Calculator/add", Buffer.from([0x08, 0x02, 0x10, 0x03]));
+      expect(reply.status).toBe("0");
+    } finally {
+      session.close();
+    }
+    await stillServes();
+  });
+});

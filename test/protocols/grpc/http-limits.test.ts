@@ -172,7 +172,8 @@ describe("the connection limit", () => {
 
 describe("graceful drain", () => {
   it("calls in flight over gRPC and HTTP/1.1 finish; the server then closes", async () => {
-    const running = await serveCalculator(stubs.module);
+    const logged: string[] = [];
+    const running = await serveCalculator(stubs.module, {}, logged);
     const definition = loadSync(stubs.protoPath, { keepCase: true });
     const Calculator = (grpc.loadPackageDefinition(definition) as any).calculator.Calculator;
     const client = new Calculator(running.address, grpc.credentials.createInsecure());
@@ -187,7 +188,8 @@ describe("graceful drain", () => {
         req.on("error", reject);
         req.end('{"dividend":400,"divisor":-1}');
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Both calls are in their handler (not merely sent: on a loaded machine grpc-js may not have connected yet).
+      await expect.poll(() => logged.filter((line) => line.startsWith("slow 400")).length).toBe(2);
       const closed = running.server.close({ graceMs: 5000 });
       expect(await viaGrpc).toEqual({ success: -400 });
       expect(await viaHttp).toBe('200 {"success":-400}');

@@ -1,0 +1,233 @@
+/**
+ * `grpc.health.v1.Health/Watch` judged by grpc-js loading the standard
+ * health.proto: the status, then each change, NOT_SERVING when shutdown starts
+ * and the end of the call when the server drains; and the watch's own bounds
+ * (watches per connection, one message at a time for a client that does not read).
+ */
+import { once } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http2 from "node:http2";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Server, silentLogger, type ServerOptions } from "@rpcgen/runtime";
+import { HealthWatch, maxHealthWatchesPerConnection, type WatchSink } from "@rpcgen/runtime/internal/protocols/grpc/grpc-health-watch.js";
+import { registerCalculator } from "../../../examples/calculator/gen/calculator.js";
+import { CalculatorHandlerImpl } from "../../../examples/calculator/calculator-handler.js";
+
+/** grpc/src/proto/grpc/health/v1/health.proto, as health-checking clients load it. */
+const healthProto = `
+syntax = "proto3";
+package grpc.health.v1;
+message HealthCheckRequest { string service = 1; }
+message HealthCheckResponse {
+  enum ServingStatus { UNKNOWN = 0; SERVING = 1; NOT_SERVING = 2; SERVICE_UNKNOWN = 3; }
+  ServingStatus status = 1;
+}
+service Health {
+  rpc Check(HealthCheckRequest) returns (HealthCheckResponse);
+  rpc Watch(HealthCheckRequest) returns (stream HealthCheckResponse);
+}
+`;
+
+let protoDir: string;
+let Health: grpc.ServiceClientConstructor;
+const closers: Array<() => unknown> = [];
+
+beforeAll(() => {
+  protoDir = mkdtempSync(join(tmpdir(), "rpcgen-health-watch-"));
+  writeFileSync(join(protoDir, "health.proto"), healthProto);
+  const definition = protoLoader.loadSync(join(protoDir, "health.proto"), { enums: String });
+  Health = (grpc.loadPackageDefinition(definition) as any).grpc.health.v1.Health;
+});
+
+afterEach(async () => {
+  while (closers.length > 0) await closers.pop()!();
+});
+
+afterAll(() => rmSync(protoDir, { recursive: true, force: true }));
+
+async function serve(options: ServerOptions = {}): Promise<{ server: Server; address: string }> {
+  const server = new Server({ logger: silentLogger, ...options });
+  registerCalculator(server, new CalculatorHandlerImpl());
+  const { port } = await server.listen({ host: "127.0.0.1", port: 0 });
+  closers.push(() => server.close({ graceMs: 1000 }));
+  return { server, address: `127.0.0.1:${port}` };
+}
+
+interface Watching {
+  readonly statuses: string[];
+  /** The call's end: its status code and details. */
+  readonly ended: Promise<{ code: number; details: string }>;
+  cancel(): void;
+}
+
+/** A grpc-js client with a connection of its own (grpc-js otherwise shares one per address). */
+function healthClient(address: string): grpc.Client & Record<string, any> {
+  const client = new Health(address, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 }) as grpc.Client & Record<string, any>;
+  closers.push(() => client.close());
+  return client;
+}
+
+function watch(client: grpc.Client & Record<string, any>, service: string, options: grpc.CallOptions = {}): Watching {
+  const call: grpc.ClientReadableStream<{ status: string }> = client.Watch({ service }, options);
+  const statuses: string[] = [];
+  call.on("data", (response) => statuses.push(response.status));
+  const ended = new Promise<{ code: number; details: string }>((resolve) => {
+    call.on("error", () => {});
+    call.on("status", (status) => resolve({ code: status.code, details: status.details }));
+  });
+  return { statuses, ended, cancel: () => call.cancel() };
+}
+
+describe("grpc-js watching rpcgen's health", () => {
+  it("sees SERVING, each change, then NOT_SERVING and the end of the call on close()", async () => {
+    const { server, address } = await serve();
+    const whole = watch(healthClient(address), "");
+    await expect.poll(() => whole.statuses).toEqual(["SERVING"]);
+    server.observability.health.setServing(false);
+    await expect.poll(() => whole.statuses).toEqual(["SERVING", "NOT_SERVING"]);
+    server.observability.health.setServing(true);
+    await expect.poll(() => whole.statuses).toEqual(["SERVING", "NOT_SERVING", "SERVING"]);
+    const started = Date.now();
+    // A long grace: the watch must not hold the drain back.
+    await server.close({ graceMs: 10_000 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(whole.statuses).toEqual(["SERVING", "NOT_SERVING", "SERVING", "NOT_SERVING"]);
+    expect(await whole.ended).toEqual({ code: grpc.status.UNAVAILABLE, details: "the server is shutting down" });
+  });
+
+  it("turns NOT_SERVING at the start of close(), while the drain delay keeps the call open", async () => {
+    const { server, address } = await serve({ observability: { drainDelayMs: 500 } });
+    const whole = watch(healthClient(address), "");
+    await expect.poll(() => whole.statuses).toEqual(["SERVING"]);
+    const closed = server.close({ graceMs: 5000 });
+    await expect.poll(() => whole.statuses).toEqual(["SERVING", "NOT_SERVING"]);
+    await closed;
+    expect((await whole.ended).code).toBe(grpc.status.UNAVAILABLE);
+  });
+
+  it("watches one service by its proto name; an unknown service is SERVICE_UNKNOWN and the call stays open", async () => {
+    const { server, address } = await serve();
+    const client = healthClient(address);
+    const calculator = watch(client, "calculator.Calculator");
+    const unknown = watch(client, "nope.Nothing");
+    await expect.poll(() => calculator.statuses).toEqual(["SERVING"]);
+    await expect.poll(() => unknown.statuses).toEqual(["SERVICE_UNKNOWN"]);
+    server.observability.health.setServing(false, "Calculator");
+    await expect.poll(() => calculator.statuses).toEqual(["SERVING", "NOT_SERVING"]);
+    unknown.cancel();
+    expect((await unknown.ended).code).toBe(grpc.status.CANCELLED);
+    // The cancelled watch is gone from the server: close() does not wait for it.
+    const started = Date.now();
+    await server.close({ graceMs: 10_000 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(unknown.statuses).toEqual(["SERVICE_UNKNOWN"]);
+  });
+
+  it("a watch past its deadline ends DEADLINE_EXCEEDED", async () => {
+    const { address } = await serve();
+    const timed = watch(healthClient(address), "", { deadline: Date.now() + 300 });
+    expect((await timed.ended).code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    expect(timed.statuses).toEqual(["SERVING"]);
+  });
+
+  it(`at most ${maxHealthWatchesPerConnection} watches per connection: one more is RESOURCE_EXHAUSTED, the others go on`, async () => {
+    const { server, address } = await serve();
+    const client = healthClient(address);
+    const watches = Array.from({ length: maxHealthWatchesPerConnection }, () => watch(client, ""));
+    for (const open of watches) await expect.poll(() => open.statuses).toEqual(["SERVING"]);
+    const refused = watch(client, "");
+    expect(await refused.ended).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED });
+    // Another connection has its own allowance.
+    const other = watch(healthClient(address), "");
+    await expect.poll(() => other.statuses).toEqual(["SERVING"]);
+    watches[0]!.cancel();
+    await watches[0]!.ended;
+    const again = watch(client, "");
+    await expect.poll(() => again.statuses).toEqual(["SERVING"]);
+    server.observability.health.setServing(false);
+    for (const open of [...watches.slice(1), other, again]) await expect.poll(() => open.statuses.at(-1)).toBe("NOT_SERVING");
+  });
+});
+
+describe("a watcher that does not read", () => {
+  it("over HTTP/2: with its window shut, five changes reach it as the first status and the latest", async () => {
+    const { server, address } = await serve();
+    // A stream window of 0: the server may send headers but no DATA until the client opens it.
+    const session = http2.connect(`http://${address}`, { settings: { initialWindowSize: 0 } });
+    session.on("error", () => {});
+    closers.push(() => session.destroy());
+    await once(session, "remoteSettings");
+    const stream = session.request({ ":method": "POST", ":path": "/grpc.health.v1.Health/Watch", "content-type": "application/grpc", te: "trailers" });
+    stream.on("error", () => {});
+    const received: number[] = [];
+    let pending = Buffer.alloc(0);
+    stream.on("data", (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 7) {
+        received.push(pending[6]!);
+        pending = pending.subarray(7);
+      }
+    });
+    stream.end(Buffer.from([0, 0, 0, 0, 0]));
+    await once(stream, "response");
+    for (let i = 0; i < 5; i++) {
+      server.observability.health.setServing(i % 2 === 1);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    expect(received).toEqual([]);
+    session.settings({ initialWindowSize: 65_535 });
+    await expect.poll(() => received).toEqual([1, 2]);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(received).toEqual([1, 2]);
+  });
+
+  /** A sink whose writes complete only when the test says (HTTP/2 flow control holding them). */
+  function heldSink() {
+    const writes: number[] = [];
+    const pending: Array<(error?: Error | null) => void> = [];
+    const ends: number[] = [];
+    const sink: WatchSink = {
+      write: (frame, done) => {
+        writes.push(frame[6]!);
+        pending.push(done);
+      },
+      end: (status) => void ends.push(status),
+    };
+    return { sink, writes, ends, release: () => pending.shift()?.() };
+  }
+
+  it("holds one message, however often the status changes; the latest goes out when it reads", () => {
+    const { sink, writes, release } = heldSink();
+    const watch = new HealthWatch(sink, "", true, undefined);
+    watch.report(1);
+    for (let i = 0; i < 10_000; i++) watch.report(i % 2 === 0 ? 2 : 1);
+    expect(writes).toEqual([1]);
+    watch.report(2);
+    release();
+    expect(writes).toEqual([1, 2]);
+    // Back to what was last sent before the write completed: nothing new to send.
+    watch.report(1);
+    watch.report(2);
+    release();
+    expect(writes).toEqual([1, 2]);
+  });
+
+  it("ends after the latest status is written, and not before", () => {
+    const { sink, writes, ends, release } = heldSink();
+    const watch = new HealthWatch(sink, "", true, undefined);
+    watch.report(1);
+    watch.report(2);
+    watch.finish(14, "the server is shutting down");
+    watch.report(1); // after finish: ignored
+    expect(ends).toEqual([]);
+    release();
+    expect(writes).toEqual([1, 2]);
+    expect(ends).toEqual([]);
+    release();
+    expect(ends).toEqual([14]);
+  });
+});
