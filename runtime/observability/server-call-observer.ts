@@ -79,13 +79,17 @@ function logFailure(observers: ServerObservers, call: InterceptedCall, system: s
   );
 }
 
-/** Counts and logs calls the dispatch refused before their handler (unknown method, bad arguments, arrived late). */
+/**
+ * Counts, traces and logs calls the dispatch refused before their handler
+ * (unknown method, bad arguments, a guard's refusal, arrived late).
+ */
 export function recordRefusal(observers: ServerObservers, refused: RefusedCall, error: RpcError): void {
   const system = rpcSystemOf(refused.protocol);
   if (observers.metrics !== undefined) {
     const series = refused.method === undefined ? observers.metrics.unknown(system) : observers.metrics.of(refused.method, system);
     series.outcome(error.code, error.code).observe(0);
   }
+  observers.tracer?.refused(refused.method, refused.fullName, system, refused.peer, refused.metadata, error);
   const log = observers.log;
   if (log !== undefined) {
     const traceparent = refused.metadata?.[traceparentKey];

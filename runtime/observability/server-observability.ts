@@ -1,11 +1,9 @@
 import type { MethodTable } from "../dispatch-contract.js";
-import type { RpcError } from "../errors.js";
 import type { Interceptor } from "../interceptors/interceptor.js";
 import type { Logger } from "../logger.js";
 import type { DispatchObserver } from "../server/dispatch.js";
 import type { MemoryBudget } from "../server/memory-budget.js";
 import type { ServedConnection } from "../server/served-connection.js";
-import type { ServerCall } from "../server/server-call.js";
 import { BuiltinMethodTable } from "./builtin-method-table.js";
 import { HealthState } from "./health/health-state.js";
 import { servedServiceName } from "./health/service-names.js";
@@ -59,13 +57,12 @@ export class ServerObservability {
     const perCall = this.observers.metrics !== undefined || tracer !== undefined || this.observers.log !== undefined;
     this.interceptors = perCall ? [serverObservingInterceptor(this.observers)] : [];
     const observers = this.observers;
-    this.dispatchObserver =
-      this.observers.metrics !== undefined || this.observers.log !== undefined
-        ? {
-            refused: (call: ServerCall | undefined, fullName: string, protocol: string, peer: string, error: RpcError) =>
-              recordRefusal(observers, { method: call?.method, fullName, protocol, peer, metadata: call?.metadata }, error),
-          }
-        : undefined;
+    // Called only for refused calls: an accepted call costs the same with it or without.
+    this.dispatchObserver = perCall
+      ? {
+          refused: (method, fullName, protocol, peer, error, metadata) => recordRefusal(observers, { method, fullName, protocol, peer, metadata }, error),
+        }
+      : undefined;
     this.reflection = options.reflection ?? true;
     this.logConnections = options.logs === true;
     const delay = options.drainDelayMs ?? 0;

@@ -1,5 +1,6 @@
 import { resultShapeOf } from "../codec/result-shape.js";
 import { sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
+import type { MethodDescriptor } from "../descriptor.js";
 import type { MethodTable, RegisteredMethod } from "../dispatch-contract.js";
 import { Code, RpcError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -12,13 +13,22 @@ import type { CallGuard, GuardVerdict } from "./call-guard.js";
 import type { ServerCall } from "./server-call.js";
 
 /**
- * Told of each call the dispatch ends before its handler runs (an unknown
- * method, arguments that do not decode or check, a call that arrived after its
- * deadline), which interceptors never see: for metrics and logs. `call` is
- * undefined for an unknown method. A server without one pays nothing.
+ * Told of each call ended before its handler runs (an unknown method,
+ * arguments that do not decode or check, a guard's refusal, a call that arrived
+ * after its deadline, a call a protocol refused itself: see refusedEarly), which
+ * interceptors never see: for metrics, logs and spans. `method` is undefined
+ * for an unknown method; `metadata` is what the protocol read, if any. A server
+ * without one pays nothing, and accepted calls never reach it.
  */
 export interface DispatchObserver {
-  refused(call: ServerCall | undefined, fullName: string, protocol: string, peer: string, error: RpcError): void;
+  refused(
+    method: MethodDescriptor | undefined,
+    fullName: string,
+    protocol: string,
+    peer: string,
+    error: RpcError,
+    metadata: Readonly<Record<string, string>> | undefined,
+  ): void;
 }
 
 /**
@@ -69,12 +79,25 @@ export class Dispatcher {
     return this.table.lookup(fullName);
   }
 
-  /** The error for a call to a method the server does not have; a oneway one is logged, since nobody else will hear of it. */
-  unknownMethod(fullName: string, oneway: boolean, peer: string, protocol: string): RpcError {
+  /**
+   * The error for a call to a method the server does not have; a oneway one is
+   * logged, since nobody else will hear of it. `metadata`, when the protocol has
+   * it, lets the observer's span join the caller's trace.
+   */
+  unknownMethod(fullName: string, oneway: boolean, peer: string, protocol: string, metadata?: Readonly<Record<string, string>>): RpcError {
     const error = new RpcError(Code.UNIMPLEMENTED, `unknown method ${JSON.stringify(fullName)}`);
     if (oneway) this.logger.warn({ peer, protocol, method: fullName.slice(0, 200) }, "oneway call to an unknown method dropped");
-    this.observer?.refused(undefined, fullName, protocol, peer, error);
+    this.observer?.refused(undefined, fullName, protocol, peer, error, metadata);
     return error;
+  }
+
+  /**
+   * Reports a call a protocol answered with `error` itself, before making a
+   * ServerCall (the first call of a connection the server refused, RESP's
+   * NOAUTH), so that it is counted and traced like the dispatch's refusals.
+   */
+  refusedEarly(method: MethodDescriptor | undefined, fullName: string, protocol: string, peer: string, error: RpcError, metadata?: Readonly<Record<string, string>>): void {
+    this.observer?.refused(method, fullName, protocol, peer, error, metadata);
   }
 
   /**
@@ -158,7 +181,7 @@ export class Dispatcher {
 
   /** Ends a call that never reached its handler. */
   refuse(call: ServerCall, error: RpcError): void {
-    this.observer?.refused(call, call.method.fullName, call.protocol, call.peer, error);
+    this.observer?.refused(call.method, call.method.fullName, call.protocol, call.peer, error, call.metadata);
     if (call.method.oneway) {
       this.logger.debug({ peer: call.peer, method: call.method.fullName, code: error.code, err: error.message }, "oneway call dropped");
     }

@@ -56,7 +56,7 @@ export interface ServerOptions {
   maxServerInputBytes?: number;
   /** Gzipped request bodies inflated at once per connection (off the event loop). Default 2. */
   maxInflatesPerConnection?: number;
-  /** Gzipped request bodies inflated at once by the whole server; more wait their turn. Default 4. */
+  /** Compressed request bodies (gzip, Thrift THeader zlib) inflated at once by the whole server; more wait their turn. Default 4. */
   maxServerInflates?: number;
   /**
    * For development only: INTERNAL and UNKNOWN errors reach the caller with their

@@ -1,6 +1,6 @@
 import type { Attributes, Context, ProxyTracerProvider, Span, SpanContext, SpanOptions, Tracer, TracerProvider } from "@opentelemetry/api";
 import type { MethodDescriptor } from "../../descriptor.js";
-import { Code } from "../../errors.js";
+import { Code, type RpcError } from "../../errors.js";
 import type { CallHandler, InterceptedCall } from "../../interceptors/interceptor.js";
 import { grpcStatusOf } from "../../protocols/grpc/grpc-status.js";
 import type { CallOutcome } from "../call-outcome.js";
@@ -19,6 +19,9 @@ export interface TracingOptions {
 
 /** Server-side codes that mark a span as an error (OpenTelemetry's gRPC conventions); on a client, every code but OK does. */
 const serverErrorCodes = new Set<string>([Code.UNKNOWN, Code.DEADLINE_EXCEEDED, Code.UNIMPLEMENTED, Code.INTERNAL, Code.UNAVAILABLE, Code.DATA_LOSS]);
+/** rpc.method (and span name) of a call to a method the server does not have: names sent by clients are not bounded. */
+const otherMethod = "_OTHER";
+const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Span name and start attributes of a method over one rpc.system, made once. */
 interface SpanTemplate {
@@ -90,14 +93,39 @@ export class CallTracer {
     const parent = remote === undefined ? this.rootContext : this.traceApi.setSpanContext(this.rootContext, remote);
     const template = this.template(call.method, system);
     const span = this.tracer.startSpan(template.name, template.server, parent);
-    if (span.isRecording() && call.peer !== undefined) {
-      const peer = call.peer;
-      const colon = peer.lastIndexOf(":");
-      const bracketed = peer.startsWith("[");
-      span.setAttribute("network.peer.address", peer.slice(bracketed ? 1 : 0, bracketed ? colon - 1 : colon));
-      span.setAttribute("network.peer.port", Number(peer.slice(colon + 1)));
-    }
+    if (span.isRecording() && call.peer !== undefined) setPeer(span, call.peer);
     return span;
+  }
+
+  /**
+   * The SERVER span of a call the dispatch refused before its handler
+   * (authentication, arguments, unknown method, deadline, a limit): started and
+   * ended at once, child of the caller's span as an accepted call's would be,
+   * status ERROR whatever the code (the server itself turned the call away, and
+   * this span is the only trace of it), with the code as
+   * rpc.response.status_code and error.type. A method the server does not have
+   * is `_OTHER`, the name asked for in rpc.method_original.
+   */
+  refused(method: MethodDescriptor | undefined, fullName: string, system: string, peer: string, metadata: Readonly<Record<string, string>> | undefined, error: RpcError): void {
+    const remote = extractSpanContext(this.api, metadata ?? noMetadata);
+    if (remote === undefined && this.noBackend()) return;
+    const parent = remote === undefined ? this.rootContext : this.traceApi.setSpanContext(this.rootContext, remote);
+    let span: Span;
+    if (method === undefined) {
+      span = this.tracer.startSpan(otherMethod, { kind: this.serverStart.kind, attributes: { "rpc.system": system, "rpc.method": otherMethod } }, parent);
+    } else {
+      const template = this.template(method, system);
+      span = this.tracer.startSpan(template.name, template.server, parent);
+    }
+    if (span.isRecording()) {
+      if (method === undefined) span.setAttribute("rpc.method_original", fullName.slice(0, 200));
+      setPeer(span, peer);
+      span.setAttribute("rpc.response.status_code", error.code);
+      if (system === "grpc") span.setAttribute("rpc.grpc.status_code", grpcStatusOf[error.code]);
+      span.setAttribute("error.type", error.code);
+      span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: error.message });
+    }
+    span.end();
   }
 
   /**
@@ -177,4 +205,12 @@ export class CallTracer {
     const context = span.spanContext();
     return this.api.isSpanContextValid(context) ? context.traceId : undefined;
   }
+}
+
+/** network.peer.* of a `host:port` or `[v6]:port` peer. */
+function setPeer(span: Span, peer: string): void {
+  const colon = peer.lastIndexOf(":");
+  const bracketed = peer.startsWith("[");
+  span.setAttribute("network.peer.address", peer.slice(bracketed ? 1 : 0, bracketed ? colon - 1 : colon));
+  span.setAttribute("network.peer.port", Number(peer.slice(colon + 1)));
 }

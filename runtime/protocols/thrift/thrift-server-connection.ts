@@ -6,6 +6,8 @@ import type { ServedConnection } from "../../server/served-connection.js";
 import { ServerCall } from "../../server/server-call.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
 import { applicationExceptionOf, ApplicationExceptionType } from "./application-exception.js";
+import { HeaderProtocolId, parseHeaderFrame, type HeaderFrame } from "./theader-frame.js";
+import { canUndoTransforms, undoTransforms } from "./theader-inflate.js";
 import { BinaryInput } from "./binary-input.js";
 import { BinaryOutput } from "./binary-output.js";
 import { CompactInput } from "./compact-input.js";
@@ -32,9 +34,9 @@ const maxHeadBytes = 64;
 const closeGraceMs = 1000;
 
 /**
- * The server side of one Apache Thrift connection (binary or compact protocol,
- * framed or unframed transport, as its first bytes say). Messages are cut from
- * the stream one at a time and only while the connection has room: fewer than
+ * The server side of one Apache Thrift connection (binary or compact protocol;
+ * framed, unframed or THeader transport; as its first bytes say). Messages are
+ * cut from the stream one at a time and only while the connection has room: fewer than
  * maxInFlightPerConnection calls running, unsent replies (plus the expected
  * replies of running calls) under maxPendingBytes, the server's reply budget not
  * spent while this connection's own replies are stuck, and at most
@@ -45,6 +47,14 @@ const closeGraceMs = 1000;
  *
  * Thrift has no goaway: draining stops reading, finishes the calls in flight and
  * closes.
+ *
+ * THeader: each frame's info headers become its call's metadata (trace context,
+ * tokens), and replies go back in THeader with the request's sequence id and
+ * the connection's protocol, untransformed. A zlib payload is inflated off the
+ * event loop while the connection reads nothing more, so calls still start in
+ * the order they came; any other transform is answered with
+ * TApplicationException INVALID_TRANSFORM and the connection closed, since a
+ * payload that cannot be read may be a oneway call, which must not be answered.
  */
 export class ThriftServerConnection implements ServedConnection, CallResponder {
   readonly protocol = "thrift";
@@ -65,6 +75,8 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
   private closeWhenIdle = false;
   private paused = false;
   private pumping = false;
+  /** A THeader payload is being inflated: nothing more is read until its call has started. */
+  private inflating = false;
   private startsThisTurn = 0;
   private releaseScheduled = false;
   /** Running average of reply sizes: what a running call is expected to add to the unsent bytes. */
@@ -190,6 +202,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     this.input = variant.compact ? new CompactInput() : new BinaryInput();
     const out = variant.compact ? new CompactOutput() : new BinaryOutput(variant.strict);
     this.batch = new ThriftWriteBatch(this.socket, out, variant.framed, () => this.onFlushed());
+    if (variant.header) this.batch.header = { flags: 0, protocolId: variant.compact ? HeaderProtocolId.COMPACT : HeaderProtocolId.BINARY };
     this.reader.push(head);
     return true;
   }
@@ -236,7 +249,8 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
         this.handshakeDone = true;
         this.lastActivityAt = Date.now();
         this.startsThisTurn++;
-        this.onMessage(reader.buffer, reader.messageStart, reader.messageEnd);
+        if (this.batch!.header === undefined) this.onMessage(reader.buffer, reader.messageStart, reader.messageEnd, noMetadata);
+        else this.onHeaderFrame(reader.buffer, reader.messageStart, reader.messageEnd);
       } catch (error) {
         this.protocolError(error);
         return;
@@ -252,6 +266,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
   }
 
   private hasRoom(): boolean {
+    if (this.inflating) return false;
     const limits = this.env.limits;
     const running = this.running.size;
     if (running >= limits.maxInFlightPerConnection) return false;
@@ -270,8 +285,63 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     setImmediate(this.pumpBound);
   }
 
+  /** A THeader frame: its headers, then the message inside as the call with those headers as metadata. */
+  private onHeaderFrame(buf: Buffer, start: number, end: number): void {
+    const header = this.batch!.header!;
+    const frame = parseHeaderFrame(buf, start, end);
+    if (frame.protocolId !== header.protocolId) {
+      throw new ThriftProtocolError("malformed", `THeader protocol id ${frame.protocolId} after ${header.protocolId} on one connection`);
+    }
+    header.flags = frame.flags;
+    if (frame.transforms.length === 0) {
+      this.onMessage(buf, frame.payloadStart, end, frame.metadata ?? noMetadata);
+      return;
+    }
+    if (!canUndoTransforms(frame.transforms)) {
+      const named = frame.transforms.join(", ");
+      this.sendApplicationException("", frame.seqid, ApplicationExceptionType.INVALID_TRANSFORM, `THeader transforms ${named}: only zlib (1) is supported`);
+      throw new ThriftProtocolError("malformed", `THeader transforms ${named} (only zlib is supported)`);
+    }
+    // A copy: the reader reuses its buffer once the frame is consumed.
+    this.inflateThenRun(Buffer.from(buf.subarray(frame.payloadStart, end)), frame);
+  }
+
+  /** A zlib THeader payload: inflated off the event loop, reading paused meanwhile (hasRoom), then run as any call. */
+  private inflateThenRun(payload: Buffer, frame: HeaderFrame): void {
+    this.inflating = true;
+    undoTransforms(payload, frame.transforms, this.env.limits.frameLimits.maxFrameBytes, this.env.inflates).then(
+      (message) => {
+        this.inflating = false;
+        if (this.stopped) return;
+        this.runInflated(message, frame.metadata ?? noMetadata);
+      },
+      (error: unknown) => {
+        this.inflating = false;
+        if (this.stopped) return;
+        const message = error instanceof Error ? error.message : String(error);
+        this.sendApplicationException("", frame.seqid, ApplicationExceptionType.PROTOCOL_ERROR, message);
+        this.protocolError(error);
+      },
+    );
+  }
+
+  private runInflated(message: Buffer, metadata: Readonly<Record<string, string>>): void {
+    // As in pump: calls ending meanwhile must not start reading the next messages from inside this one.
+    this.pumping = true;
+    try {
+      this.onMessage(message, 0, message.length, metadata);
+    } catch (error) {
+      this.protocolError(error);
+      return;
+    } finally {
+      this.input!.release();
+      this.pumping = false;
+    }
+    this.pump();
+  }
+
   /** One complete message: a call to start, or a refusal, unknown method or bad message to answer. */
-  private onMessage(buf: Buffer, start: number, end: number): void {
+  private onMessage(buf: Buffer, start: number, end: number, metadata: Readonly<Record<string, string>>): void {
     const input = this.input!;
     input.reset(buf, start, end);
     input.messageBegin();
@@ -286,6 +356,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
       throw new ThriftProtocolError("malformed", `a client sent a message of type ${messageType}`);
     }
     if (this.refusal !== undefined) {
+      this.env.dispatcher.refusedEarly(this.names.resolve(name)?.method, name, this.protocol, this.peer, this.refusal, metadata);
       this.sendException(methodPartOf(name), seqid, this.refusal);
       this.stopped = true;
       this.end();
@@ -295,12 +366,12 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     const dispatcher = this.env.dispatcher;
     const registered = this.names.resolve(name);
     if (registered === undefined) {
-      const unknown = dispatcher.unknownMethod(name, oneway, this.peer, this.protocol);
+      const unknown = dispatcher.unknownMethod(name, oneway, this.peer, this.protocol, metadata);
       if (!oneway) this.sendException(methodPartOf(name), seqid, this.names.ambiguity(name) ?? unknown);
       return;
     }
     const method = registered.method;
-    const call = new ServerCall(registered.service, method, seqid, undefined, noMetadata, this.peer, this.protocol, this);
+    const call = new ServerCall(registered.service, method, seqid, undefined, metadata, this.peer, this.protocol, this);
     if (oneway && !method.oneway) call.tag = noReply;
     this.running.add(call);
     let args: unknown[];
@@ -344,7 +415,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
   /** Encodes and queues a reply; throws (having queued nothing) when the outcome cannot be encoded. */
   private sendReply(call: ServerCall, fieldId: number, value: unknown): void {
     const batch = this.batch!;
-    const mark = batch.begin();
+    const mark = batch.begin(call.requestId);
     try {
       writeReply(batch.out, call.requestId, call.method, fieldId, value);
     } catch (error) {
@@ -371,7 +442,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
 
   private sendApplicationException(name: string, seqid: number, type: number, message: string): void {
     const batch = this.batch!;
-    const mark = batch.begin();
+    const mark = batch.begin(seqid);
     writeApplicationException(batch.out, name, seqid, type, message);
     batch.end(mark, Infinity);
   }

@@ -1,3 +1,4 @@
+import { HEADER_MAGIC, HeaderProtocolId } from "./theader-frame.js";
 import {
   BINARY_VERSION_HIGH,
   BINARY_VERSION_LOW,
@@ -15,6 +16,8 @@ export interface ThriftVariant {
   readonly compact: boolean;
   /** Binary protocol only: the message header starts with the version (strict) rather than the name (old form). */
   readonly strict: boolean;
+  /** THeader (framed, with info headers before each message); present only then. */
+  readonly header?: true;
 }
 
 /** Name bytes seen that make an old-form (non-strict) binary header believable when the rest has not arrived. */
@@ -29,6 +32,8 @@ const believableNameBytes = 16;
  * - framed: a length whose first byte is 0 (frames under 16 MiB), then one of those
  * - unframed old-form binary: a name length (first byte 0), a name of identifier
  *   characters, then type 1 or 4; framed, the same after the frame length.
+ * - THeader: a frame length, `0F FF` (the magic), flags, sequence id, header
+ *   size, then the protocol id (0 binary, 2 compact) at byte 14.
  * None of these starts like rpcgen's frames (0xB5), RESP (`*`, `$`, letters...),
  * HTTP (letters) or TLS (0x16).
  */
@@ -43,12 +48,26 @@ export function classifyThriftHead(head: Buffer): ThriftVariant | "need-more" | 
     // A frame's length, then a strict binary or compact header.
     return head.readInt32BE(0) >= 4 ? messageHeader(head, 4, true) : undefined;
   }
+  if (fifth === HEADER_MAGIC >>> 8) return theaderHead(head);
   if (fifth === 0) {
     // A frame's length, then an old-form binary header (its name length starts with 0).
     if (head.length < 8) return "need-more";
     return head.readInt32BE(0) >= 9 ? oldFormHeader(head, 4, true) : undefined;
   }
   return oldFormHeader(head, 0, false);
+}
+
+/** A THeader frame: its magic, a header of at least one word, and a protocol id it can carry. */
+function theaderHead(head: Buffer): ThriftVariant | "need-more" | undefined {
+  if (head.length < 6) return "need-more";
+  if (head[5] !== (HEADER_MAGIC & 0xff)) return undefined;
+  // Magic, flags, sequence id, header size and one word of header at least.
+  if (head.readInt32BE(0) < 14) return undefined;
+  if (head.length < 15) return "need-more";
+  if (head.readUInt16BE(12) === 0) return undefined;
+  const protocolId = head[14];
+  if (protocolId !== HeaderProtocolId.BINARY && protocolId !== HeaderProtocolId.COMPACT) return undefined;
+  return { framed: true, compact: protocolId === HeaderProtocolId.COMPACT, strict: true, header: true };
 }
 
 /** A strict binary or compact call header at `at`. */

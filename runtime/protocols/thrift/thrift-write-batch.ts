@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import { Code, RpcError } from "../../errors.js";
+import { writeHeaderPrefix } from "./theader-frame.js";
 import type { ThriftOutput } from "./thrift-output.js";
 
 /** Called once the batch holding a message has been handed to the kernel (or could not be). */
@@ -16,6 +17,11 @@ export class ThriftWriteBatch {
   private scheduled = false;
   private callbacks: WrittenCallback[] | undefined;
   private readonly flushBound = (): void => this.flush();
+  /**
+   * Set on a THeader connection (framed): each message gets THeader's prefix
+   * after its length, with these flags and protocol id (the client's own).
+   */
+  header: { flags: number; readonly protocolId: number } | undefined = undefined;
 
   /**
    * @param afterFlush called after each batch is handed to the socket; the place to
@@ -34,10 +40,14 @@ export class ThriftWriteBatch {
     return this.out.length + this.socket.writableLength;
   }
 
-  /** Starts a message; returns the mark that end() or abandon() takes. */
-  begin(): number {
+  /** Starts a message (`seqid` goes in a THeader prefix); returns the mark that end() or abandon() takes. */
+  begin(seqid = 0): number {
     const mark = this.out.mark();
-    if (this.framed) this.out.reserveInt32();
+    if (this.framed) {
+      this.out.reserveInt32();
+      const header = this.header;
+      if (header !== undefined) writeHeaderPrefix(this.out, header.flags, seqid, header.protocolId);
+    }
     return mark;
   }
 

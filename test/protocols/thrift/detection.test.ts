@@ -10,6 +10,7 @@ import { BinaryOutput } from "../../../runtime/protocols/thrift/binary-output.js
 import { CompactOutput } from "../../../runtime/protocols/thrift/compact-output.js";
 import type { ThriftOutput } from "../../../runtime/protocols/thrift/thrift-output.js";
 import { MessageType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
+import { HeaderProtocolId, writeHeaderPrefix } from "../../../runtime/protocols/thrift/theader-frame.js";
 
 /** The first message of a connection as a client of that variant writes it. */
 function firstMessage(framed: boolean, out: ThriftOutput, name = "add", type: number = MessageType.CALL): Buffer {
@@ -43,6 +44,30 @@ describe("classifyThriftHead", () => {
         }
       }
     }
+  });
+
+  it.each([false, true])("recognises THeader (compact %s) from its frame head, and from every prefix asks for more or says it", (compact) => {
+    const out = compact ? new CompactOutput() : new BinaryOutput();
+    const frame = out.reserveInt32();
+    writeHeaderPrefix(out, 0, 1, compact ? HeaderProtocolId.COMPACT : HeaderProtocolId.BINARY);
+    out.messageBegin("add", MessageType.CALL, 1);
+    out.structBegin();
+    out.structEnd();
+    out.patchInt32(frame, out.length - 4);
+    const head = Buffer.from(out.take());
+    const variant = { framed: true, compact, strict: true, header: true };
+    expect(classifyThriftHead(head)).toEqual(variant);
+    for (let length = 0; length < head.length; length++) {
+      const answer = classifyThriftHead(head.subarray(0, length));
+      if (answer !== "need-more") expect(answer).toEqual(variant);
+    }
+    // A protocol id THeader has but rpcgen does not speak (1, JSON), or no header at all.
+    const json = Buffer.from(head);
+    json[14] = 1;
+    expect(classifyThriftHead(json)).toBeUndefined();
+    const noHeader = Buffer.from(head);
+    noHeader.writeUInt16BE(0, 12);
+    expect(classifyThriftHead(noHeader)).toBeUndefined();
   });
 
   it("a message that is not a call (a reply, an exception) does not start a connection", () => {

@@ -10,10 +10,13 @@ import { CompactOutput } from "../../../../runtime/protocols/thrift/compact-outp
 import { ThriftMessageReader } from "../../../../runtime/protocols/thrift/thrift-message-reader.js";
 import type { ThriftOutput } from "../../../../runtime/protocols/thrift/thrift-output.js";
 import { readApplicationException } from "../../../../runtime/protocols/thrift/thrift-messages.js";
+import { HeaderProtocolId, parseHeaderFrame, writeHeaderPrefix } from "../../../../runtime/protocols/thrift/theader-frame.js";
 
 export interface Variant {
   framed: boolean;
   compact: boolean;
+  /** THeader (framed): each message inside a THeader frame with no info headers. */
+  header?: boolean;
 }
 
 export const allVariants: Variant[] = [
@@ -31,6 +34,7 @@ export function outputOf(variant: Variant): ThriftOutput {
 export function message(variant: Variant, write: (out: ThriftOutput) => void): Buffer {
   const out = outputOf(variant);
   const frame = variant.framed ? out.reserveInt32() : -1;
+  if (variant.header) writeHeaderPrefix(out, 0, 0, variant.compact ? HeaderProtocolId.COMPACT : HeaderProtocolId.BINARY);
   write(out);
   if (variant.framed) out.patchInt32(frame, out.length - 4);
   return Buffer.from(out.take());
@@ -38,16 +42,16 @@ export function message(variant: Variant, write: (out: ThriftOutput) => void): B
 
 /** What came back on a raw connection: the messages the server sent, and whether it closed. */
 export interface Exchange {
-  replies: Array<{ name: string; type: number; seqid: number; exception?: { type: number; message: string } }>;
+  replies: Array<{ name: string; type: number; seqid: number; exception?: { type: number; message: string }; headerSeqid?: number }>;
   closedByServer: boolean;
 }
 
 /**
- * Sends `bytes` and collects replies until `expectReplies` complete messages
+ * Sends `bytes` (chunks of an array one per event-loop turn) and collects replies until `expectReplies` complete messages
  * arrived, the server closed the connection, or `quietMs` passed with nothing new.
  * Throws if the server sent bytes that are not Thrift messages of the variant.
  */
-export function exchange(port: number, variant: Variant, bytes: Buffer, expectReplies = 1, quietMs = 300): Promise<Exchange> {
+export function exchange(port: number, variant: Variant, bytes: Buffer | Buffer[], expectReplies = 1, quietMs = 300): Promise<Exchange> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host: "127.0.0.1", port });
     const reader = new ThriftMessageReader(variant.framed, variant.compact, 1 << 24);
@@ -69,16 +73,30 @@ export function exchange(port: number, variant: Variant, bytes: Buffer, expectRe
     };
     socket.on("error", () => {});
     socket.on("connect", () => {
-      socket.write(bytes);
+      if (Buffer.isBuffer(bytes)) {
+        socket.write(bytes);
+      } else {
+        socket.setNoDelay(true);
+        const chunks = [...bytes];
+        const writeNext = (): void => {
+          const chunk = chunks.shift();
+          if (chunk === undefined || settled) return;
+          socket.write(chunk);
+          setTimeout(writeNext, 1);
+        };
+        writeNext();
+      }
       arm();
     });
     socket.on("data", (chunk: Buffer) => {
       reader.push(chunk);
       try {
         while (reader.next()) {
-          input.reset(reader.buffer, reader.messageStart, reader.messageEnd);
+          const frame = variant.header ? parseHeaderFrame(reader.buffer, reader.messageStart, reader.messageEnd) : undefined;
+          input.reset(reader.buffer, frame?.payloadStart ?? reader.messageStart, reader.messageEnd);
           input.messageBegin();
           const reply: Exchange["replies"][number] = { name: input.name, type: input.messageType, seqid: input.seqid };
+          if (frame !== undefined) reply.headerSeqid = frame.seqid;
           if (input.messageType === 3) reply.exception = readApplicationException(input);
           result.replies.push(reply);
           reader.consume();
