@@ -19,6 +19,7 @@ import { EtcdProviderWatch } from "./etcd-provider-watch.js";
 import { EtcdRegistration } from "./etcd-registration.js";
 import { checkServiceName, normalizeProvider } from "./provider-info.js";
 import type { ProviderInfo, ProviderWatch, Registration, Registry } from "./registry.js";
+import { positiveOption, RegistryResources } from "./registry-resources.js";
 import { defaultLogger, type Logger } from "../logger.js";
 
 /** TLS to etcd: the CA bundle etcd's certificate must chain to, and a client certificate for `--client-cert-auth`. */
@@ -78,9 +79,7 @@ export class EtcdRegistry implements Registry {
   private client: Promise<Etcd3> | undefined;
   private readonly logger: Logger;
   private readonly maxReconnectDelayMs: number;
-  private readonly registrations = new Set<EtcdRegistration>();
-  private readonly watches = new Set<EtcdProviderWatch>();
-  private closing: Promise<void> | undefined;
+  private readonly resources = new RegistryResources<EtcdRegistration, EtcdProviderWatch>("EtcdRegistry", "etcd");
 
   /**
    * Validates the options (INVALID_ARGUMENT naming the bad one). etcd3 is loaded and
@@ -100,7 +99,7 @@ export class EtcdRegistry implements Registry {
   }
 
   async register(input: ProviderInfo): Promise<Registration> {
-    this.checkOpen();
+    this.resources.checkOpen();
     const provider = normalizeProvider(input);
     const client = await this.etcdClient();
     const registration = new EtcdRegistration(
@@ -113,54 +112,32 @@ export class EtcdRegistry implements Registry {
       provider,
       providerKey(this.prefix, provider),
       encodeProviderValue(provider),
-      () => this.registrations.delete(registration),
+      () => this.resources.forget(registration),
     );
-    this.registrations.add(registration);
-    try {
-      await registration.start();
-    } catch (error) {
-      this.registrations.delete(registration);
-      throw error;
-    }
+    await this.resources.startRegistration(registration, () => registration.start());
     this.logger.info({ key: registration.key, version: provider.version }, "provider registered in etcd");
     return registration;
   }
 
   async watch(service: string): Promise<ProviderWatch> {
-    this.checkOpen();
+    this.resources.checkOpen();
     checkServiceName(service);
     const client = await this.etcdClient();
     const watch = new EtcdProviderWatch(
       { client, maxReconnectDelayMs: this.maxReconnectDelayMs, logger: this.logger },
       service,
       serviceProvidersPrefix(this.prefix, service),
-      () => this.watches.delete(watch),
+      () => this.resources.forget(watch),
     );
-    this.watches.add(watch);
-    try {
-      await watch.start();
-    } catch (error) {
-      await watch.close();
-      throw new RpcError(
-        Code.UNAVAILABLE,
-        `could not list providers of ${service} from etcd: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-    return watch;
+    return this.resources.startWatch(watch, service, () => watch.start());
   }
 
   /** Deregisters every registration made here, closes every watch, then the etcd client. */
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
-  private async shutdown(): Promise<void> {
-    await Promise.all([...this.registrations].map((registration) => registration.deregister()));
-    await Promise.all([...this.watches].map((watch) => watch.close()));
-    const client = await this.client?.catch(() => undefined);
-    client?.close();
+    return this.resources.close(async () => {
+      const client = await this.client?.catch(() => undefined);
+      client?.close();
+    });
   }
 
   /** The etcd client, loading etcd3 on first use; throws if the registry was closed meanwhile. */
@@ -175,12 +152,8 @@ export class EtcdRegistry implements Registry {
     );
     const client = await this.client;
     // close() may have run while etcd3 loaded; it would not see what is created from here on.
-    this.checkOpen();
+    this.resources.checkOpen();
     return client;
-  }
-
-  private checkOpen(): void {
-    if (this.closing) throw new RpcError(Code.FAILED_PRECONDITION, "EtcdRegistry is closed");
   }
 }
 
@@ -213,12 +186,12 @@ function validateOptions(options: EtcdRegistryOptions) {
   const prefix = options.prefix ?? DEFAULT_ETCD_PREFIX;
   const prefixProblem = checkEtcdPrefix(prefix);
   if (prefixProblem) fail(prefixProblem);
-  const requestTimeoutMs = positive(
+  const requestTimeoutMs = positiveOption(
     options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     "requestTimeoutMs",
     fail,
   );
-  const maxReconnectDelayMs = positive(
+  const maxReconnectDelayMs = positiveOption(
     options.maxReconnectDelayMs ?? DEFAULT_MAX_RECONNECT_DELAY_MS,
     "maxReconnectDelayMs",
     fail,
@@ -256,11 +229,4 @@ function etcdAuth(auth: EtcdAuthOptions | undefined, fail: (message: string) => 
   if (typeof auth.username !== "string" || auth.username === "") fail("auth.username must be a non-empty string");
   if (typeof auth.password !== "string" || auth.password === "") fail("auth.password must be a non-empty string");
   return { username: auth.username, password: auth.password };
-}
-
-function positive(value: number, name: string, fail: (message: string) => never): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    fail(`${name} ${JSON.stringify(value)} must be a number > 0`);
-  }
-  return value;
 }

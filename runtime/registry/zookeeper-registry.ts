@@ -10,6 +10,7 @@ import { Code, RpcError } from "../errors.js";
 import { defaultLogger, type Logger } from "../logger.js";
 import { checkServiceName, normalizeProvider } from "./provider-info.js";
 import type { ProviderInfo, ProviderWatch, Registration, Registry } from "./registry.js";
+import { positiveOption, RegistryResources } from "./registry-resources.js";
 import type { ConnectionSettings } from "./zookeeper-connection.js";
 import { checkZooKeeperPrefix, DEFAULT_ZOOKEEPER_PREFIX } from "./zookeeper-layout.js";
 import { loadZooKeeperLibrary, type ZooKeeperLibrary } from "./zookeeper-library.js";
@@ -51,10 +52,8 @@ export class ZooKeeperRegistry implements Registry {
   private readonly logger: Logger;
   /** The session, created with the first register() or watch() (which loads the library). */
   private session: Promise<{ library: typeof ZooKeeperLibrary; session: ZooKeeperSession }> | undefined;
-  private readonly registrations = new Set<ZooKeeperRegistration>();
-  private readonly watches = new Set<ZooKeeperProviderWatch>();
+  private readonly resources = new RegistryResources<ZooKeeperRegistration, ZooKeeperProviderWatch>("ZooKeeperRegistry", "ZooKeeper");
   private readonly claimedNodes = new Set<string>();
-  private closing: Promise<void> | undefined;
 
   /**
    * Validates the options (INVALID_ARGUMENT naming the bad one). node-zookeeper-client
@@ -71,7 +70,7 @@ export class ZooKeeperRegistry implements Registry {
   }
 
   async register(input: ProviderInfo): Promise<Registration> {
-    this.checkOpen();
+    this.resources.checkOpen();
     const provider = normalizeProvider(input);
     const { library, session } = await this.openSession();
     const registration = new ZooKeeperRegistration(
@@ -85,15 +84,13 @@ export class ZooKeeperRegistry implements Registry {
         claimedNodes: this.claimedNodes,
       },
       provider,
-      () => this.registrations.delete(registration),
+      () => this.resources.forget(registration),
     );
-    this.registrations.add(registration);
-    await registration.start();
-    return registration;
+    return this.resources.startRegistration(registration, () => registration.start());
   }
 
   async watch(service: string): Promise<ProviderWatch> {
-    this.checkOpen();
+    this.resources.checkOpen();
     checkServiceName(service);
     const { library, session } = await this.openSession();
     const watch = new ZooKeeperProviderWatch(
@@ -105,33 +102,17 @@ export class ZooKeeperRegistry implements Registry {
         logger: this.logger,
       },
       service,
-      () => this.watches.delete(watch),
+      () => this.resources.forget(watch),
     );
-    this.watches.add(watch);
-    try {
-      await watch.start(this.connectTimeoutMs);
-    } catch (error) {
-      await watch.close();
-      throw new RpcError(
-        Code.UNAVAILABLE,
-        `could not list providers of ${service} from ZooKeeper: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-    return watch;
+    return this.resources.startWatch(watch, service, () => watch.start(this.connectTimeoutMs));
   }
 
   /** Deregisters every registration made here, closes every watch, then ends the session. */
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
-  private async shutdown(): Promise<void> {
-    await Promise.all([...this.registrations].map((registration) => registration.deregister()));
-    await Promise.all([...this.watches].map((watch) => watch.close()));
-    const opened = await this.session?.catch(() => undefined);
-    await opened?.session.close(this.connectTimeoutMs);
+    return this.resources.close(async () => {
+      const opened = await this.session?.catch(() => undefined);
+      await opened?.session.close(this.connectTimeoutMs);
+    });
   }
 
   /** The session, loading node-zookeeper-client on first use; throws if the registry was closed meanwhile. */
@@ -148,13 +129,10 @@ export class ZooKeeperRegistry implements Registry {
     }));
     const opened = await this.session;
     // close() may have run while the library loaded; it would not see what is created from here on.
-    this.checkOpen();
+    this.resources.checkOpen();
     return opened;
   }
 
-  private checkOpen(): void {
-    if (this.closing) throw new RpcError(Code.FAILED_PRECONDITION, "ZooKeeperRegistry is closed");
-  }
 }
 
 function validateOptions(options: ZooKeeperRegistryOptions) {
@@ -175,19 +153,12 @@ function validateOptions(options: ZooKeeperRegistryOptions) {
   const prefix = options.prefix ?? DEFAULT_ZOOKEEPER_PREFIX;
   const prefixProblem = checkZooKeeperPrefix(prefix);
   if (prefixProblem) fail(prefixProblem);
-  const sessionTimeoutMs = positive(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, "sessionTimeoutMs", fail);
-  const connectTimeoutMs = positive(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, "connectTimeoutMs", fail);
-  const maxReconnectDelayMs = positive(
+  const sessionTimeoutMs = positiveOption(options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS, "sessionTimeoutMs", fail);
+  const connectTimeoutMs = positiveOption(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, "connectTimeoutMs", fail);
+  const maxReconnectDelayMs = positiveOption(
     options.maxReconnectDelayMs ?? DEFAULT_MAX_RECONNECT_DELAY_MS,
     "maxReconnectDelayMs",
     fail,
   );
   return { servers: [...servers], prefix, sessionTimeoutMs, connectTimeoutMs, maxReconnectDelayMs };
-}
-
-function positive(value: number, name: string, fail: (message: string) => never): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    fail(`${name} ${JSON.stringify(value)} must be a number > 0`);
-  }
-  return value;
 }

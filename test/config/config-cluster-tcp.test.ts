@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { clusterOptionsFromConfig, createClusterInvoker, createRegistryFromConfig, parseConfig, Server, serverSettingsFromConfig, silentLogger } from "@rpcgen/runtime";
-import { storeService } from "../governance/helpers/test-service.js";
+import { parseConfig, Server, serverSettingsFromConfig, silentLogger } from "@rpcgen/runtime";
+import { configuredStoreClient, store } from "./support/configured-client.js";
 
-const store = storeService("Store");
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const step of cleanups.splice(0).reverse()) await step();
@@ -52,12 +51,7 @@ describe("a configuration file drives a real server and a governed client", () =
       ].join("\n"),
       "client.yaml",
     );
-    const registry = createRegistryFromConfig(clientConfig, { logger: silentLogger });
-    cleanups.push(() => registry.close());
-    const invoker = createClusterInvoker(
-      clusterOptionsFromConfig(clientConfig, store, registry, { logger: silentLogger }),
-    );
-    cleanups.push(() => invoker.close());
+    const invoker = configuredStoreClient(clientConfig, cleanups);
 
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => invoker.invoke(store.methods["put"]!, [`k${i}`])),

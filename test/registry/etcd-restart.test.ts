@@ -1,24 +1,12 @@
-import { Etcd3 } from "etcd3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EtcdRegistry, silentLogger } from "@rpcgen/runtime";
-import { startEtcd, type EtcdCluster } from "../support/etcd-cluster.js";
+import { etcdBackend, useBackendServer } from "./support/backends.js";
 import { addresses, provider, RecordingLogger, watchUntil } from "./watch-until.js";
 
-let etcd: EtcdCluster;
-let raw: Etcd3;
-
-beforeAll(async () => {
-  etcd = await startEtcd({ members: 1 });
-  raw = new Etcd3({ hosts: etcd.endpoints });
-});
-
-afterAll(async () => {
-  raw?.close();
-  await etcd?.stop();
-});
+const etcd = useBackendServer(etcdBackend);
 
 async function leaseOf(key: string): Promise<string | undefined> {
-  const response = await raw.get(key).exec();
+  const response = await etcd().raw.get(key).exec();
   return response.kvs[0]?.lease;
 }
 
@@ -38,8 +26,8 @@ describe("EtcdRegistry across failures", { timeout: 90_000 }, () => {
   it("re-registers when its lease is lost (revoked by someone else)", async () => {
     const prefix = "/restart-test-revoke";
     const logger = new RecordingLogger();
-    const server = new EtcdRegistry({ endpoints: etcd.endpoints, prefix, ttlSeconds: 2, logger });
-    const client = new EtcdRegistry({ endpoints: etcd.endpoints, prefix, logger: silentLogger });
+    const server = new EtcdRegistry({ endpoints: etcd().endpoints, prefix, ttlSeconds: 2, logger });
+    const client = new EtcdRegistry({ endpoints: etcd().endpoints, prefix, logger: silentLogger });
     const watch = await client.watch("Calc");
     await server.register(provider("Calc", 7001));
     const key = `${prefix}/services/Calc/providers/127.0.0.1:7001`;
@@ -47,7 +35,7 @@ describe("EtcdRegistry across failures", { timeout: 90_000 }, () => {
     expect(firstLease).toBeDefined();
 
     const removed = watchUntil(watch, (list) => list.length === 0, "the provider removed by the revoke");
-    await raw.leaseClient.leaseRevoke({ ID: firstLease! });
+    await etcd().raw.leaseClient.leaseRevoke({ ID: firstLease! });
     await removed;
     await logger.waitFor("provider registered again in etcd", 0);
     await watchUntil(watch, (list) => addresses(list) === "127.0.0.1:7001", "the provider back");
@@ -63,8 +51,8 @@ describe("EtcdRegistry across failures", { timeout: 90_000 }, () => {
     const prefix = "/restart-test-outage";
     const serverLog = new RecordingLogger();
     const clientLog = new RecordingLogger();
-    const server = new EtcdRegistry({ endpoints: etcd.endpoints, prefix, ttlSeconds: 2, logger: serverLog });
-    const client = new EtcdRegistry({ endpoints: etcd.endpoints, prefix, logger: clientLog });
+    const server = new EtcdRegistry({ endpoints: etcd().endpoints, prefix, ttlSeconds: 2, logger: serverLog });
+    const client = new EtcdRegistry({ endpoints: etcd().endpoints, prefix, logger: clientLog });
     const watch = await client.watch("Calc");
     await server.register(provider("Calc", 7001));
     await watchUntil(watch, (list) => addresses(list) === "127.0.0.1:7001", "the first provider");
@@ -73,7 +61,7 @@ describe("EtcdRegistry across failures", { timeout: 90_000 }, () => {
     let emptied = false;
     watch.on("change", (list) => void (emptied ||= list.length === 0));
 
-    await etcd.stopMember(0);
+    await etcd().stopMember(0);
     // The watch notices, and the provider's client gives up its lease after 2 × TTL
     // without a keepalive: both happen while etcd is down.
     await clientLog.waitFor(
@@ -83,10 +71,10 @@ describe("EtcdRegistry across failures", { timeout: 90_000 }, () => {
     await serverLog.waitFor("etcd lease lost; registering again", 0);
     expect(addresses(watch.providers)).toBe("127.0.0.1:7001");
 
-    await etcd.startMember(0);
+    await etcd().startMember(0);
     const restartedAt = Date.now();
     const resumed = clientLog.waitFor("etcd watch resumed", 0).then(() => Date.now() - restartedAt);
-    const later = new EtcdRegistry({ endpoints: etcd.endpoints, prefix, logger: silentLogger });
+    const later = new EtcdRegistry({ endpoints: etcd().endpoints, prefix, logger: silentLogger });
     await later.register(provider("Calc", 7002));
     const registeredAfter = Date.now() - restartedAt;
     await watchUntil(
@@ -106,7 +94,7 @@ describe("EtcdRegistry across failures", { timeout: 90_000 }, () => {
     // etcd renewed the old lease on restart; once it expires, the entry must stay,
     // because it now lives under the new lease.
     await waitUntilTrue(
-      async () => (await raw.leaseClient.leaseTimeToLive({ ID: firstLease! })).TTL === "-1",
+      async () => (await etcd().raw.leaseClient.leaseTimeToLive({ ID: firstLease! })).TTL === "-1",
       "the old lease expired",
     );
     expect(await leaseOf(key)).toBe(secondLease);
@@ -118,8 +106,8 @@ describe("EtcdRegistry across failures", { timeout: 90_000 }, () => {
   it("sees every change after a compaction and a forced re-list", async () => {
     const prefix = "/restart-test-compaction";
     const clientLog = new RecordingLogger();
-    const server = new EtcdRegistry({ endpoints: etcd.endpoints, prefix, logger: silentLogger });
-    const client = new EtcdRegistry({ endpoints: etcd.endpoints, prefix, logger: clientLog });
+    const server = new EtcdRegistry({ endpoints: etcd().endpoints, prefix, logger: silentLogger });
+    const client = new EtcdRegistry({ endpoints: etcd().endpoints, prefix, logger: clientLog });
     const watch = await client.watch("Calc");
     const registrations = [];
     for (let port = 7001; port <= 7005; port++)
@@ -129,8 +117,8 @@ describe("EtcdRegistry across failures", { timeout: 90_000 }, () => {
     const expected = "127.0.0.1:7002,127.0.0.1:7004,127.0.0.1:7005";
     await watchUntil(watch, (list) => addresses(list) === expected, "the changes before compaction");
 
-    const head = await raw.get("/nothing").exec();
-    await raw.kv.compact({ revision: head.header.revision, physical: true });
+    const head = await etcd().raw.get("/nothing").exec();
+    await etcd().raw.kv.compact({ revision: head.header.revision, physical: true });
     await registrations[1]!.deregister();
     await server.register(provider("Calc", 7006));
     await watchUntil(
@@ -141,16 +129,16 @@ describe("EtcdRegistry across failures", { timeout: 90_000 }, () => {
 
     // Force a re-list: the watch stream breaks, changes happen that the watch cannot
     // see live, and the old revision it had reached is compacted away.
-    await etcd.stopMember(0);
+    await etcd().stopMember(0);
     await clientLog.waitFor(
       "etcd watch failed; listing providers again (keeping the last known list meanwhile)",
       0,
     );
-    await etcd.startMember(0);
+    await etcd().startMember(0);
     await registrations[3]!.deregister();
     await server.register(provider("Calc", 7007));
-    const afterChanges = await raw.get("/nothing").exec();
-    await raw.kv.compact({ revision: afterChanges.header.revision, physical: true });
+    const afterChanges = await etcd().raw.get("/nothing").exec();
+    await etcd().raw.kv.compact({ revision: afterChanges.header.revision, physical: true });
     await watchUntil(
       watch,
       (list) => addresses(list) === "127.0.0.1:7005,127.0.0.1:7006,127.0.0.1:7007",
@@ -164,23 +152,23 @@ describe("EtcdRegistry across failures", { timeout: 90_000 }, () => {
     const prefix = "/restart-test-close-while-down";
     const serverLog = new RecordingLogger();
     const server = new EtcdRegistry({
-      endpoints: etcd.endpoints,
+      endpoints: etcd().endpoints,
       prefix,
       ttlSeconds: 2,
       requestTimeoutMs: 1_000,
       logger: serverLog,
     });
     await server.register(provider("Calc", 7001));
-    const client = new EtcdRegistry({ endpoints: etcd.endpoints, prefix, logger: silentLogger });
+    const client = new EtcdRegistry({ endpoints: etcd().endpoints, prefix, logger: silentLogger });
     const watch = await client.watch("Calc");
     expect(addresses(watch.providers)).toBe("127.0.0.1:7001");
 
-    await etcd.stopMember(0);
+    await etcd().stopMember(0);
     await server.close();
     expect(
       serverLog.count("could not revoke the lease in etcd; the entry expires when its TTL runs out"),
     ).toBe(1);
-    await etcd.startMember(0);
+    await etcd().startMember(0);
     await watchUntil(watch, (list) => list.length === 0, "the entry expired after the restart", 30_000);
     await client.close();
   });

@@ -2,34 +2,13 @@
  * Test helpers for registry tests: wait for a watch's list to satisfy a condition
  * (event-driven, bounded in time) and a logger that records what the registry says.
  */
-import type { Logger, ProviderInfo, ProviderWatch } from "@rpcgen/runtime";
+import type { Logger, ProviderInfo } from "@rpcgen/runtime";
 
-/** Resolves with the list once `accept(list)` is true; checks now, then on every "change". */
-export function watchUntil(
-  watch: ProviderWatch,
-  accept: (providers: readonly ProviderInfo[]) => boolean,
-  description: string,
-  timeoutMs = 15_000,
-): Promise<readonly ProviderInfo[]> {
-  if (accept(watch.providers)) return Promise.resolve(watch.providers);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      watch.off("change", listener);
-      reject(
-        new Error(
-          `watch never showed ${description} within ${timeoutMs} ms; last list: ${addresses(watch.providers)}`,
-        ),
-      );
-    }, timeoutMs);
-    const listener = (providers: readonly ProviderInfo[]): void => {
-      if (!accept(providers)) return;
-      clearTimeout(timer);
-      watch.off("change", listener);
-      resolve(providers);
-    };
-    watch.on("change", listener);
-  });
-}
+/**
+ * Resolves with the list once `accept(list)` is true; checks now, then on every
+ * "change"; rejects after `timeoutMs` (the helper the cluster example uses).
+ */
+export { waitForProviders as watchUntil } from "../../examples/cluster/wait-for-providers.js";
 
 /** The providers' addresses, sorted and joined, for readable assertions. */
 export function addresses(providers: readonly ProviderInfo[]): string {

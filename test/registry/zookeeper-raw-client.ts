@@ -8,6 +8,12 @@ import zookeeper, { type Client, type Stat } from "node-zookeeper-client";
 export interface RawZooKeeper {
   /** Children of `path`, sorted; [] when it does not exist. */
   children(path: string): Promise<string[]>;
+  /**
+   * Resolves with the children of `path` once `accept(children)` holds: checks now,
+   * then again on every child watch event (`path` must exist: a missing node sets
+   * no watch); rejects after `timeoutMs`.
+   */
+  childrenUntil(path: string, accept: (children: string[]) => boolean, description: string, timeoutMs?: number): Promise<string[]>;
   /** Data (as text) and stat of `path`; undefined when it does not exist. */
   read(path: string): Promise<{ text: string; stat: Stat } | undefined>;
   /** Creates `path` (and missing parents, persistent) with `text`; ephemeral nodes live as long as this client. */
@@ -42,6 +48,37 @@ export async function connectRaw(connectString: string): Promise<RawZooKeeper> {
       call<string[]>((done) =>
         client.getChildren(path, (error, children) => (isNoNode(error) ? done(null, []) : done(error, children))),
       ).then((children) => [...children].sort()),
+    childrenUntil: (path, accept, description, timeoutMs = 20_000) =>
+      new Promise((resolve, reject) => {
+        let last: string[] = [];
+        let settled = false;
+        const timer = setTimeout(() => {
+          settled = true;
+          reject(new Error(`children of ${path} never showed ${description} within ${timeoutMs} ms; last: ${last.join(",")}`));
+        }, timeoutMs);
+        const check = (): void => {
+          if (settled) return;
+          client.getChildren(
+            path,
+            () => check(),
+            (error, children) => {
+              if (settled) return;
+              if (error && !isNoNode(error)) {
+                settled = true;
+                clearTimeout(timer);
+                reject(error);
+                return;
+              }
+              last = error ? [] : [...children].sort();
+              if (!accept(last)) return;
+              settled = true;
+              clearTimeout(timer);
+              resolve(last);
+            },
+          );
+        };
+        check();
+      }),
     read: (path) =>
       call((done) =>
         client.getData(path, (error, data, stat) =>

@@ -1,110 +1,37 @@
+/**
+ * ZooKeeperRegistry on a real ZooKeeper: the registry contract shared with etcd, and
+ * what only ZooKeeper does (sequential nodes, a restarted provider's stale node, a
+ * deleted node, its options, the optional client library).
+ */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Code, RpcError, silentLogger, ZooKeeperRegistry, type ProviderWatch } from "@rpcgen/runtime";
-import { startZooKeeper, type ZooKeeperEnsemble } from "../support/zookeeper-server.js";
+import { describe, expect, it } from "vitest";
+import { Code, ZooKeeperRegistry } from "@rpcgen/runtime";
+import { useBackendServer, zookeeperBackend } from "./support/backends.js";
+import { startProviderProcess } from "./support/child-process.js";
+import { describeRegistryContract, freshPrefix } from "./support/registry-contract.js";
 import { addresses, provider, RecordingLogger, watchUntil } from "./watch-until.js";
-import { startChild, type ChildProcessHandle } from "./zookeeper-child-process.js";
-import { connectRaw, type RawZooKeeper } from "./zookeeper-raw-client.js";
 
-let zookeeper: ZooKeeperEnsemble;
-let raw: RawZooKeeper;
-const children: ChildProcessHandle[] = [];
-let prefixCount = 0;
-const freshPrefix = (): string => `/rpcgen-test-${process.pid}-${++prefixCount}`;
+const zookeeper = useBackendServer(zookeeperBackend);
 const sessionTimeoutMs = 2_000;
 
-beforeAll(async () => {
-  zookeeper = await startZooKeeper({ servers: 1 });
-  raw = await connectRaw(zookeeper.connectString);
-});
-
-afterAll(async () => {
-  await Promise.all(children.map((child) => child.kill()));
-  raw?.close();
-  await zookeeper?.stop();
-});
-
-/** Starts zookeeper-provider-process.ts and waits for its "registered <path>" line. */
-async function startProviderProcess(prefix: string, port: number, version: string) {
-  const child = startChild("./zookeeper-provider-process.ts", [
-    zookeeper.connectString,
-    prefix,
-    String(sessionTimeoutMs),
-    "Calc",
-    `127.0.0.1:${port}`,
-    version,
-  ]);
-  children.push(child);
-  const line = await child.waitForLine((l) => l.startsWith("registered "), '"registered"', {
-    from: 0,
-    timeoutMs: 30_000,
-  });
-  return { child, nodePath: line.slice("registered ".length) };
+/**
+ * Starts provider-process.ts on ZooKeeper; `nodePath` is its node. Its session
+ * outlives it by 8 s: time enough, on a loaded machine, to start another process
+ * before the session of a killed one expires.
+ */
+async function startZooKeeperProvider(prefix: string, port: number, version: string) {
+  const registry = { kind: "zookeeper" as const, endpoints: zookeeper().endpoints, prefix, lifetimeMs: 8_000 };
+  const { child, where } = await startProviderProcess(registry, { service: "Calc", address: `127.0.0.1:${port}`, version });
+  return { child, nodePath: where };
 }
 
 describe("ZooKeeperRegistry on a real ZooKeeper", { timeout: 60_000 }, () => {
-  it("register → an ephemeral sequential node under the documented path, seen by the watch; deregister → gone", async () => {
-    const prefix = freshPrefix();
-    const server = new ZooKeeperRegistry({
-      servers: zookeeper.servers,
-      prefix,
-      sessionTimeoutMs,
-      logger: silentLogger,
-    });
-    const client = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger: silentLogger });
-    const watch = await client.watch("Calc");
-    expect(watch.providers).toEqual([]);
-
-    const registration = await server.register({
-      ...provider("Calc", 7001, "1.2.0"),
-      weight: 5,
-      metadata: { zone: "a" },
-    });
-    const [seen] = await watchUntil(watch, (list) => list.length === 1, "the new provider");
-    expect(seen).toEqual({
-      service: "Calc",
-      version: "1.2.0",
-      address: "127.0.0.1:7001",
-      weight: 5,
-      metadata: { zone: "a" },
-    });
-
-    const parent = `${prefix}/services/Calc/providers`;
-    const names = await raw.children(parent);
-    expect(names).toHaveLength(1);
-    expect(names[0]).toMatch(/^127\.0\.0\.1:7001-\d{10}$/);
-    const node = await raw.read(`${parent}/${names[0]}`);
-    expect(JSON.parse(node!.text)).toEqual({ version: "1.2.0", weight: 5, metadata: { zone: "a" } });
-    expect(node!.stat.ephemeralOwner.equals(Buffer.alloc(8))).toBe(false);
-
-    await registration.deregister();
-    await watchUntil(watch, (list) => list.length === 0, "the provider removed");
-    expect(await raw.children(parent)).toEqual([]);
-    await Promise.all([server.close(), client.close()]);
-  });
-
-  it("a second watcher gets the full list at once, services do not mix, close() removes every node", async () => {
-    const prefix = freshPrefix();
-    const server = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger: silentLogger });
-    await server.register(provider("Calc", 7001));
-    await server.register(provider("Calc", 7002, "2.0.0"));
-    await server.register(provider("Calculator", 7003));
-    const client = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger: silentLogger });
-    const watch = await client.watch("Calc");
-    expect(addresses(watch.providers)).toBe("127.0.0.1:7001,127.0.0.1:7002");
-    expect(watch.providers.map((p) => p.version)).toEqual(["1.0.0", "2.0.0"]);
-    const other = await client.watch("Calculator");
-    expect(addresses(other.providers)).toBe("127.0.0.1:7003");
-    await server.close();
-    await watchUntil(watch, (list) => list.length === 0, "every provider gone after close()");
-    expect(await raw.children(`${prefix}/services/Calc/providers`)).toEqual([]);
-    expect(await raw.children(`${prefix}/services/Calculator/providers`)).toEqual([]);
-    await client.close();
-  });
+  describeRegistryContract(zookeeperBackend, zookeeper);
 
   it("skips unreadable nodes (logged), reads plain <host:port> nodes, and follows data changes", async () => {
+    const raw = await zookeeper().raw();
     const prefix = freshPrefix();
     const parent = `${prefix}/services/Calc/providers`;
     const value = (version: string, weight = 1): string => JSON.stringify({ version, weight, metadata: {} });
@@ -114,7 +41,7 @@ describe("ZooKeeperRegistry on a real ZooKeeper", { timeout: 60_000 }, () => {
     await raw.create(`${parent}/127.0.0.1:3-0000000003`, value("1.0.0"));
     await raw.create(`${parent}/127.0.0.1:4`, value("1.0.0"), "ephemeral");
     const logger = new RecordingLogger();
-    const client = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger });
+    const client = zookeeper().registry({ prefix, logger });
     const watch = await client.watch("Calc");
     expect(addresses(watch.providers)).toBe("127.0.0.1:3,127.0.0.1:4");
     expect(logger.count("ignoring an unreadable provider node in ZooKeeper")).toBe(3);
@@ -138,38 +65,20 @@ describe("ZooKeeperRegistry on a real ZooKeeper", { timeout: 60_000 }, () => {
     await raw.removeTree(prefix);
   });
 
-  it("a provider killed with SIGKILL leaves the list once its session expires", async () => {
-    const prefix = freshPrefix();
-    const client = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger: silentLogger });
-    const watch = await client.watch("Calc");
-    const { child } = await startProviderProcess(prefix, 7100, "1.0.0");
-    await watchUntil(watch, (list) => addresses(list) === "127.0.0.1:7100", "the child's provider");
-    expect(watch.providers[0]!.metadata.pid).toBe(String(child.pid));
-    const killedAt = Date.now();
-    child.signal("SIGKILL");
-    await child.exited;
-    await watchUntil(watch, (list) => list.length === 0, "the killed provider gone", 20_000);
-    const elapsed = Date.now() - killedAt;
-    console.log(
-      `[zookeeper] kill -9 → provider left the watch's list after ${elapsed} ms (session timeout ${sessionTimeoutMs} ms)`,
-    );
-    expect(elapsed).toBeGreaterThanOrEqual(sessionTimeoutMs - 2 * zookeeper.tickTimeMs);
-    await client.close();
-  });
-
   it("a provider restarted on the same address before its old session expired: the newest node wins, no gap", async () => {
+    const raw = await zookeeper().raw();
     const prefix = freshPrefix();
     const parent = `${prefix}/services/Calc/providers`;
-    const client = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger: silentLogger });
+    const client = zookeeper().registry({ prefix });
     const watch = await client.watch("Calc");
     const lists: string[] = [];
     watch.on("change", (list) => lists.push(list.map((p) => `${p.address}@${p.version}`).join(",")));
-    const first = await startProviderProcess(prefix, 7200, "1.0.0");
+    const first = await startZooKeeperProvider(prefix, 7200, "1.0.0");
     await watchUntil(watch, (list) => list[0]?.version === "1.0.0", "the first incarnation");
 
     first.child.signal("SIGKILL");
     await first.child.exited;
-    const second = await startProviderProcess(prefix, 7200, "1.1.0");
+    const second = await startZooKeeperProvider(prefix, 7200, "1.1.0");
     // The old node of the killed process is still there: a stale node of a session that has not expired yet.
     expect(await raw.children(parent)).toEqual(
       [first.nodePath, second.nodePath].map((p) => p.slice(parent.length + 1)).sort(),
@@ -178,20 +87,19 @@ describe("ZooKeeperRegistry on a real ZooKeeper", { timeout: 60_000 }, () => {
     expect(addresses(watch.providers)).toBe("127.0.0.1:7200");
 
     // The stale node goes when its session expires; the list does not change.
-    const deadline = Date.now() + 20_000;
-    while ((await raw.children(parent)).length > 1 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(await raw.children(parent)).toEqual([second.nodePath.slice(parent.length + 1)]);
+    const left = await raw.childrenUntil(parent, (names) => names.length <= 1, "the stale node gone");
+    expect(left).toEqual([second.nodePath.slice(parent.length + 1)]);
     expect(lists).toEqual(["127.0.0.1:7200@1.0.0", "127.0.0.1:7200@1.1.0"]);
     await second.child.kill();
     await client.close();
   });
 
   it("registers again when its node is deleted by someone else", async () => {
+    const raw = await zookeeper().raw();
     const prefix = freshPrefix();
     const logger = new RecordingLogger();
-    const server = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, sessionTimeoutMs, logger });
-    const client = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger: silentLogger });
+    const server = zookeeper().registry({ prefix, lifetimeMs: sessionTimeoutMs, logger });
+    const client = zookeeper().registry({ prefix });
     const watch = await client.watch("Calc");
     await server.register(provider("Calc", 7001));
     const parent = `${prefix}/services/Calc/providers`;
@@ -218,19 +126,6 @@ describe("ZooKeeperRegistry on a real ZooKeeper", { timeout: 60_000 }, () => {
     );
   });
 
-  it("rejects watch() and register() with UNAVAILABLE when ZooKeeper cannot be reached", async () => {
-    const registry = new ZooKeeperRegistry({ servers: ["127.0.0.1:1"], connectTimeoutMs: 500, logger: silentLogger });
-    const watchError = await registry.watch("Calc").catch((e: unknown) => e);
-    expect(watchError).toBeInstanceOf(RpcError);
-    expect(watchError).toMatchObject({ code: Code.UNAVAILABLE });
-    expect((watchError as RpcError).message).toMatch(/could not list providers of Calc from ZooKeeper/);
-    const registerError = await registry.register(provider("Calc", 1)).catch((e: unknown) => e);
-    expect(registerError).toMatchObject({ code: Code.UNAVAILABLE });
-    expect((registerError as RpcError).message).toMatch(/could not register Calc@127.0.0.1:1 in ZooKeeper/);
-    await registry.close();
-    await expect(registry.register(provider("Calc", 1))).rejects.toMatchObject({ code: Code.FAILED_PRECONDITION });
-  });
-
   it("names the npm package to install when node-zookeeper-client cannot be loaded", async () => {
     const run = async (hideLibrary: boolean): Promise<string> => {
       const hook = hideLibrary ? ["--import", "./zookeeper-hide-library.mjs"] : [];
@@ -248,22 +143,5 @@ describe("ZooKeeperRegistry on a real ZooKeeper", { timeout: 60_000 }, () => {
     );
     // With the package in place the same program gets as far as trying to connect.
     expect(installed).toMatch(/^error UNAVAILABLE could not list providers of Calc from ZooKeeper/);
-  });
-
-  it("a closed watch emits nothing more and keeps its last list", async () => {
-    const prefix = freshPrefix();
-    const registry = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger: silentLogger });
-    const watch: ProviderWatch = await registry.watch("Calc");
-    await registry.register(provider("Calc", 1));
-    await watchUntil(watch, (list) => list.length === 1, "the provider");
-    let events = 0;
-    watch.on("change", () => void events++);
-    await watch.close();
-    await registry.register(provider("Calc", 2));
-    const probe = await registry.watch("Calc");
-    expect(addresses(probe.providers)).toBe("127.0.0.1:1,127.0.0.1:2");
-    expect(events).toBe(0);
-    expect(addresses(watch.providers)).toBe("127.0.0.1:1");
-    await registry.close();
   });
 });

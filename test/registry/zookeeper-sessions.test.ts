@@ -4,32 +4,18 @@
  * SIGCONT it must start a new one, create its nodes again and set its watches
  * again, with nothing lost. A restarted server must not cost the last known list.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLogger, ZooKeeperRegistry } from "@rpcgen/runtime";
-import { startZooKeeper, type ZooKeeperEnsemble } from "../support/zookeeper-server.js";
+import { describe, expect, it } from "vitest";
+import { useBackendServer, zookeeperBackend } from "./support/backends.js";
+import { startProviderProcess, startWatcherProcess, type ChildProcessHandle } from "./support/child-process.js";
+import { freshPrefix } from "./support/registry-contract.js";
 import { addresses, provider, RecordingLogger, watchUntil } from "./watch-until.js";
-import { startChild, type ChildProcessHandle } from "./zookeeper-child-process.js";
 
-let zookeeper: ZooKeeperEnsemble;
-const children: ChildProcessHandle[] = [];
+const zookeeper = useBackendServer(zookeeperBackend);
 const sessionTimeoutMs = 1_500;
-let prefixCount = 0;
-const freshPrefix = (): string => `/rpcgen-sessions-${process.pid}-${++prefixCount}`;
 
-beforeAll(async () => {
-  zookeeper = await startZooKeeper({ servers: 1 });
-});
-
-afterAll(async () => {
-  await Promise.all(children.map((child) => child.kill()));
-  await zookeeper?.stop();
-});
-
-function start(script: string, args: string[]): ChildProcessHandle {
-  const child = startChild(script, args);
-  children.push(child);
-  return child;
-}
+/** Where a child process registers or watches: this file's server, a session of sessionTimeoutMs. */
+const childRegistry = (prefix: string) =>
+  ({ kind: "zookeeper", endpoints: zookeeper().endpoints, prefix, lifetimeMs: sessionTimeoutMs }) as const;
 
 /** The session id a child logged when its first session started. */
 async function sessionIdOf(child: ChildProcessHandle): Promise<string> {
@@ -43,7 +29,7 @@ async function sessionIdOf(child: ChildProcessHandle): Promise<string> {
 /** Waits (polling `cons`, bounded) until the server no longer has session `id`: it expired. */
 async function waitSessionGone(id: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await zookeeper.fourLetterWord(0, "cons")).includes(`sid=0x${id},`)) {
+  while ((await zookeeper().ensemble.fourLetterWord(0, "cons")).includes(`sid=0x${id},`)) {
     if (Date.now() > deadline) throw new Error(`session 0x${id} still open after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -51,20 +37,14 @@ async function waitSessionGone(id: string, timeoutMs = 15_000): Promise<void> {
 
 describe("ZooKeeperRegistry across expired sessions and restarts", { timeout: 60_000 }, () => {
   it("a provider paused past its session timeout registers again on SIGCONT", async () => {
-    const prefix = freshPrefix();
-    const client = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger: silentLogger });
+    const prefix = freshPrefix("rpcgen-sessions");
+    const client = zookeeper().registry({ prefix });
     const watch = await client.watch("Calc");
-    const child = start("./zookeeper-provider-process.ts", [
-      zookeeper.connectString,
-      prefix,
-      String(sessionTimeoutMs),
-      "Calc",
-      "127.0.0.1:7300",
-      "1.0.0",
-    ]);
-    const firstPath = (await child.waitForLine((l) => l.startsWith("registered "), "registered", { from: 0 })).slice(
-      11,
-    );
+    const { child, where: firstPath } = await startProviderProcess(childRegistry(prefix), {
+      service: "Calc",
+      address: "127.0.0.1:7300",
+      version: "1.0.0",
+    });
     await watchUntil(watch, (list) => addresses(list) === "127.0.0.1:7300", "the provider");
 
     child.signal("SIGSTOP");
@@ -89,15 +69,10 @@ describe("ZooKeeperRegistry across expired sessions and restarts", { timeout: 60
   });
 
   it("a client paused past its session timeout re-lists and re-watches on SIGCONT, missing nothing", async () => {
-    const prefix = freshPrefix();
-    const server = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger: silentLogger });
+    const prefix = freshPrefix("rpcgen-sessions");
+    const server = zookeeper().registry({ prefix });
     const first = await server.register(provider("Calc", 7401));
-    const child = start("./zookeeper-watcher-process.ts", [
-      zookeeper.connectString,
-      prefix,
-      String(sessionTimeoutMs),
-      "Calc",
-    ]);
+    const child = startWatcherProcess(childRegistry(prefix), "Calc");
     await child.waitForLine((l) => l === "list 127.0.0.1:7401", "the first list", { from: 0, timeoutMs: 30_000 });
     const sessionId = await sessionIdOf(child);
 
@@ -128,21 +103,11 @@ describe("ZooKeeperRegistry across expired sessions and restarts", { timeout: 60
   });
 
   it("keeps the last known list while ZooKeeper restarts, then resumes the same sessions and sees later changes", async () => {
-    const prefix = freshPrefix();
+    const prefix = freshPrefix("rpcgen-sessions");
     const serverLog = new RecordingLogger();
     const clientLog = new RecordingLogger();
-    const server = new ZooKeeperRegistry({
-      servers: zookeeper.servers,
-      prefix,
-      sessionTimeoutMs: 4_000,
-      logger: serverLog,
-    });
-    const client = new ZooKeeperRegistry({
-      servers: zookeeper.servers,
-      prefix,
-      sessionTimeoutMs: 4_000,
-      logger: clientLog,
-    });
+    const server = zookeeper().registry({ prefix, lifetimeMs: 4_000, logger: serverLog });
+    const client = zookeeper().registry({ prefix, lifetimeMs: 4_000, logger: clientLog });
     const watch = await client.watch("Calc");
     await server.register(provider("Calc", 7501));
     await watchUntil(watch, (list) => addresses(list) === "127.0.0.1:7501", "the provider");
@@ -151,18 +116,18 @@ describe("ZooKeeperRegistry across expired sessions and restarts", { timeout: 60
 
     for (const signal of ["SIGTERM", "SIGKILL"] as const) {
       const lost = clientLog.waitFor("ZooKeeper connection lost; reconnecting with the same session");
-      await zookeeper.stopServer(0, signal);
+      await zookeeper().stopMember(0, signal);
       await lost;
       expect(addresses(watch.providers)).toBe("127.0.0.1:7501");
       const restored = clientLog.waitFor("ZooKeeper connection restored with the same session");
-      await zookeeper.startServer(0);
+      await zookeeper().startMember(0);
       const startedAt = Date.now();
       await restored;
       console.log(
         `[zookeeper] after a ${signal} restart the client reconnected ${Date.now() - startedAt} ms after the server served again`,
       );
     }
-    const later = new ZooKeeperRegistry({ servers: zookeeper.servers, prefix, logger: silentLogger });
+    const later = zookeeper().registry({ prefix });
     await later.register(provider("Calc", 7502));
     await watchUntil(
       watch,

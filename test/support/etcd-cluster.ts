@@ -3,14 +3,13 @@
  * free 127.0.0.1 ports with a throw-away data dir under os.tmpdir(). Members can be
  * stopped and started again with the same data dir and ports, for restart tests.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { get } from "node:http";
 import { get as getHttps } from "node:https";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, startServerGroup } from "./server-process.js";
 
 /** A running etcd cluster started by startEtcd. */
 export interface EtcdCluster {
@@ -35,8 +34,6 @@ interface MemberSpec {
 }
 
 const healthTimeoutMs = 30_000;
-const stopTimeoutMs = 10_000;
-const keptOutputChars = 8_000;
 
 /**
  * TLS on etcd's client URLs (`--cert-file`, `--key-file`, `--trusted-ca-file`,
@@ -77,152 +74,43 @@ export async function startEtcd(options: { members: 1 | 3; tls?: EtcdTlsFiles })
   }
   const initialCluster = specs.map((s) => `${s.name}=${s.peerUrl}`).join(",");
   const clusterToken = `rpcgen-test-${process.pid}-${Date.now()}`;
-  const running: (RunningMember | undefined)[] = specs.map(() => undefined);
 
-  const launch = (index: number): RunningMember => {
-    const spec = specs[index]!;
-    const member = new RunningMember(
-      spec.name,
-      spawn(
-        "etcd",
-        [
-          `--name=${spec.name}`,
-          `--data-dir=${spec.dataDir}`,
-          `--listen-client-urls=${spec.clientUrl}`,
-          `--advertise-client-urls=${spec.clientUrl}`,
-          `--listen-peer-urls=${spec.peerUrl}`,
-          `--initial-advertise-peer-urls=${spec.peerUrl}`,
-          `--initial-cluster=${initialCluster}`,
-          `--initial-cluster-state=new`,
-          `--initial-cluster-token=${clusterToken}`,
-          "--logger=zap",
-          "--log-outputs=stderr",
-          "--log-level=warn",
-          ...tlsArgs,
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      ),
-    );
-    running[index] = member;
-    return member;
-  };
-
-  const stopMember = async (index: number, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> => {
-    checkIndex(index, specs.length);
-    const member = running[index];
-    running[index] = undefined;
-    if (member) await member.stop(signal);
-  };
-
-  const stopAll = async (): Promise<void> => {
-    await Promise.all(specs.map((_, i) => stopMember(i, "SIGKILL")));
-    await rm(baseDir, { recursive: true, force: true });
-  };
-
-  try {
-    const members = specs.map((_, i) => launch(i));
-    await Promise.all(members.map((m, i) => waitHealthy(specs[i]!.clientUrl, m, healthTls)));
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+  const members = await startServerGroup({
+    kind: "etcd member",
+    specs,
+    baseDir,
+    command: (spec) => ({
+      name: `etcd ${spec.name} at ${spec.clientUrl}`,
+      command: "etcd",
+      args: [
+        `--name=${spec.name}`,
+        `--data-dir=${spec.dataDir}`,
+        `--listen-client-urls=${spec.clientUrl}`,
+        `--advertise-client-urls=${spec.clientUrl}`,
+        `--listen-peer-urls=${spec.peerUrl}`,
+        `--initial-advertise-peer-urls=${spec.peerUrl}`,
+        `--initial-cluster=${initialCluster}`,
+        `--initial-cluster-state=new`,
+        `--initial-cluster-token=${clusterToken}`,
+        "--logger=zap",
+        "--log-outputs=stderr",
+        "--log-level=warn",
+        ...tlsArgs,
+      ],
+    }),
+    // GET /health answers {"health":"true"} once the member has joined a quorum.
+    isReady: (spec) => isHealthy(spec.clientUrl, healthTls),
+    readiness: "healthy",
+    readyTimeoutMs: healthTimeoutMs,
+    pollMs: 100,
+  });
 
   return {
     endpoints: specs.map((s) => s.clientUrl),
-    stopMember,
-    async startMember(index: number): Promise<void> {
-      checkIndex(index, specs.length);
-      if (running[index] && !running[index]!.isExited)
-        throw new Error(`etcd ${specs[index]!.name} is already running`);
-      await waitHealthy(specs[index]!.clientUrl, launch(index), healthTls);
-    },
-    stop: stopAll,
+    stopMember: members.stop,
+    startMember: members.start,
+    stop: members.stopAll,
   };
-}
-
-class RunningMember {
-  private output = "";
-  readonly exited: Promise<void>;
-  private hasExited = false;
-
-  constructor(
-    readonly name: string,
-    private readonly child: ChildProcess,
-  ) {
-    const keep = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString("utf8")).slice(-keptOutputChars);
-    };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
-    // If the test process ends without stop() (a crash, a timeout), take etcd with it.
-    const killOnExit = (): void => void child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    this.exited = new Promise((resolve) => {
-      child.once("exit", () => {
-        this.hasExited = true;
-        process.off("exit", killOnExit);
-        resolve();
-      });
-      child.once("error", (error) => {
-        this.output += `\nspawn failed: ${error.message}`;
-        this.hasExited = true;
-        process.off("exit", killOnExit);
-        resolve();
-      });
-    });
-  }
-
-  get isExited(): boolean {
-    return this.hasExited;
-  }
-
-  get recentOutput(): string {
-    return this.output;
-  }
-
-  async stop(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
-    if (this.hasExited) return;
-    this.child.kill(signal);
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), stopTimeoutMs);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-function checkIndex(index: number, count: number): void {
-  if (!Number.isInteger(index) || index < 0 || index >= count) {
-    throw new RangeError(`etcd member index ${index} is out of range 0..${count - 1}`);
-  }
-}
-
-/** Binds port 0 on 127.0.0.1 and releases it, so etcd can take the port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not read the port of a probe socket"));
-      });
-    });
-  });
-}
-
-/** Polls GET /health until etcd answers {"health":"true"}; fails early if the process exits. */
-async function waitHealthy(clientUrl: string, member: RunningMember, tls: HealthTls | undefined): Promise<void> {
-  const deadline = Date.now() + healthTimeoutMs;
-  while (Date.now() < deadline) {
-    if (member.isExited) {
-      throw new Error(`etcd ${member.name} exited before becoming healthy:\n${member.recentOutput}`);
-    }
-    if (await isHealthy(clientUrl, tls)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(
-    `etcd ${member.name} at ${clientUrl} not healthy after ${healthTimeoutMs} ms:\n${member.recentOutput}`,
-  );
 }
 
 interface HealthTls {

@@ -10,12 +10,12 @@
  * server answers in about 0.3 s. The admin HTTP server is off; only the `srvr`
  * and `ruok` four-letter words are enabled, for the readiness check.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { connect, createServer } from "node:net";
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort, startServerGroup } from "./server-process.js";
 
 /** A running ZooKeeper server or ensemble started by startZooKeeper. */
 export interface ZooKeeperEnsemble {
@@ -42,8 +42,6 @@ const zookeeperJar = "/usr/share/java/zookeeper.jar";
 // logs nothing, and a server that fails to start would not say why.
 const loggerJar = "/usr/share/java/slf4j-simple.jar";
 const serveTimeoutMs = 30_000;
-const stopTimeoutMs = 10_000;
-const keptOutputChars = 8_000;
 const tickTimeMs = 200;
 
 interface ServerSpec {
@@ -76,78 +74,50 @@ export async function startZooKeeper(options: { servers: 1 | 3 }): Promise<ZooKe
     });
   }
   for (const spec of specs) await writeServerFiles(spec, specs);
-  const running: (RunningServer | undefined)[] = specs.map(() => undefined);
 
-  const launch = (index: number): RunningServer => {
-    const spec = specs[index]!;
-    const server = new RunningServer(
-      `zookeeper${spec.id}`,
-      spawn(
-        "java",
-        [
-          "-Xms32m",
-          "-Xmx128m",
-          "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1",
-          "-Xshare:auto",
-          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-          "-Dzookeeper.jmx.log4j.disable=true",
-          "-cp",
-          existsSync(loggerJar) ? `${zookeeperJar}:${loggerJar}` : zookeeperJar,
-          "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-          spec.configFile,
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      ),
-    );
-    running[index] = server;
-    return server;
-  };
-
-  const fourLetterWord = (index: number, word: string): Promise<string> => {
-    checkIndex(index, specs.length);
-    return askServer(specs[index]!.clientPort, word);
-  };
-
-  const stopServer = async (index: number, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> => {
-    checkIndex(index, specs.length);
-    const server = running[index];
-    running[index] = undefined;
-    if (server) await server.stop(signal);
-  };
-
-  const stopAll = async (): Promise<void> => {
-    await Promise.all(specs.map((_, i) => stopServer(i, "SIGKILL")));
-    await rm(baseDir, { recursive: true, force: true });
-  };
-
-  try {
-    const servers = specs.map((_, i) => launch(i));
-    await Promise.all(servers.map((server, i) => waitServing(specs[i]!.clientPort, server)));
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+  const group = await startServerGroup({
+    kind: "zookeeper server",
+    specs,
+    baseDir,
+    command: (spec) => ({
+      name: `zookeeper${spec.id} on port ${spec.clientPort}`,
+      command: "java",
+      args: [
+        "-Xms32m",
+        "-Xmx128m",
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+        "-Xshare:auto",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-Dzookeeper.jmx.log4j.disable=true",
+        "-cp",
+        existsSync(loggerJar) ? `${zookeeperJar}:${loggerJar}` : zookeeperJar,
+        "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+        spec.configFile,
+      ],
+    }),
+    // `srvr` reports a Mode (standalone, leader or follower) once the server serves:
+    // a member that has not joined a quorum answers "not currently serving requests".
+    isReady: async (spec) => /^Mode: /m.test(await askServer(spec.clientPort, "srvr")),
+    readiness: "serving clients",
+    readyTimeoutMs: serveTimeoutMs,
+    pollMs: 50,
+  });
 
   const addresses = specs.map((s) => `127.0.0.1:${s.clientPort}`);
   return {
     servers: addresses,
     connectString: addresses.join(","),
     tickTimeMs,
-    stopServer,
-    async startServer(index: number): Promise<void> {
-      checkIndex(index, specs.length);
-      if (running[index] && !running[index]!.isExited) {
-        throw new Error(`zookeeper${specs[index]!.id} is already running`);
-      }
-      await waitServing(specs[index]!.clientPort, launch(index));
+    stopServer: group.stop,
+    startServer: group.start,
+    pauseServer: group.pause,
+    fourLetterWord(index: number, word: string): Promise<string> {
+      const spec = specs[index];
+      if (spec === undefined) throw new RangeError(`zookeeper server index ${index} is out of range 0..${specs.length - 1}`);
+      return askServer(spec.clientPort, word);
     },
-    pauseServer(index: number, signal: "SIGSTOP" | "SIGCONT"): void {
-      checkIndex(index, specs.length);
-      running[index]?.signal(signal);
-    },
-    fourLetterWord,
-    stop: stopAll,
+    stop: group.stopAll,
   };
 }
 
@@ -173,100 +143,6 @@ async function writeServerFiles(spec: ServerSpec, all: readonly ServerSpec[]): P
     await writeFile(join(spec.dataDir, "myid"), `${spec.id}\n`);
   }
   await writeFile(spec.configFile, `${lines.join("\n")}\n`);
-}
-
-class RunningServer {
-  private output = "";
-  readonly exited: Promise<void>;
-  private hasExited = false;
-
-  constructor(
-    readonly name: string,
-    private readonly child: ChildProcess,
-  ) {
-    const keep = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString("utf8")).slice(-keptOutputChars);
-    };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
-    // If the test process ends without stop() (a crash, a timeout), take the server with it.
-    const killOnExit = (): void => void child.kill("SIGKILL");
-    process.once("exit", killOnExit);
-    this.exited = new Promise((resolve) => {
-      child.once("exit", () => {
-        this.hasExited = true;
-        process.off("exit", killOnExit);
-        resolve();
-      });
-      child.once("error", (error) => {
-        this.output += `\nspawn failed: ${error.message}`;
-        this.hasExited = true;
-        process.off("exit", killOnExit);
-        resolve();
-      });
-    });
-  }
-
-  get isExited(): boolean {
-    return this.hasExited;
-  }
-
-  get recentOutput(): string {
-    return this.output;
-  }
-
-  signal(signal: "SIGSTOP" | "SIGCONT"): void {
-    if (!this.hasExited) this.child.kill(signal);
-  }
-
-  async stop(signal: "SIGTERM" | "SIGKILL"): Promise<void> {
-    if (this.hasExited) return;
-    // A paused server would not act on SIGTERM.
-    this.child.kill("SIGCONT");
-    this.child.kill(signal);
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), stopTimeoutMs);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-function checkIndex(index: number, count: number): void {
-  if (!Number.isInteger(index) || index < 0 || index >= count) {
-    throw new RangeError(`zookeeper server index ${index} is out of range 0..${count - 1}`);
-  }
-}
-
-/** Binds port 0 on 127.0.0.1 and releases it, so ZooKeeper can take the port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not read the port of a probe socket"));
-      });
-    });
-  });
-}
-
-/**
- * Polls `srvr` until the server reports a Mode (standalone, leader or follower):
- * a member that has not joined a quorum answers "not currently serving requests".
- */
-async function waitServing(clientPort: number, server: RunningServer): Promise<void> {
-  const deadline = Date.now() + serveTimeoutMs;
-  while (Date.now() < deadline) {
-    if (server.isExited) {
-      throw new Error(`${server.name} exited before serving clients:\n${server.recentOutput}`);
-    }
-    if (/^Mode: /m.test(await askServer(clientPort, "srvr"))) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(
-    `${server.name} on port ${clientPort} not serving after ${serveTimeoutMs} ms:\n${server.recentOutput}`,
-  );
 }
 
 /** Sends a four-letter word and collects the answer until the server closes; "" on any error. */

@@ -1,11 +1,12 @@
 /**
- * Runs a registry program (zookeeper-provider-process.ts, zookeeper-watcher-process.ts)
- * as a child process through tsx, so a test can kill it with SIGKILL or pause it with
- * SIGSTOP past its session timeout, and follow what it prints line by line.
+ * Runs a registry program (provider-process.ts, watcher-process.ts) as a child
+ * process through tsx, so a test can kill it with SIGKILL or pause it with SIGSTOP
+ * past its lease or session, and follow what it prints line by line.
  */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import type { RegistryKind } from "./test-registry.js";
 
 /** A running child: its lines so far, and ways to wait for, pause and end it. */
 export interface ChildProcessHandle {
@@ -21,6 +22,13 @@ export interface ChildProcessHandle {
   /** SIGKILLs it (after SIGCONT, in case it is paused) and waits for it to exit. */
   kill(): Promise<void>;
   readonly exited: Promise<void>;
+}
+
+const running = new Set<ChildProcessHandle>();
+
+/** Kills every child still running (for an afterAll: a failed test may leave one behind). */
+export async function killChildren(): Promise<void> {
+  await Promise.all([...running].map((child) => child.kill()));
 }
 
 /** Starts `script` (a file beside this one) with `args`. */
@@ -44,7 +52,7 @@ export function startChild(script: string, args: readonly string[]): ChildProces
     lines.push(line);
     for (const listener of [...listeners]) listener();
   });
-  return {
+  const handle: ChildProcessHandle = {
     pid: child.pid!,
     lines,
     exited,
@@ -93,4 +101,45 @@ export function startChild(script: string, args: readonly string[]): ChildProces
       await exited;
     },
   };
+  running.add(handle);
+  void exited.then(() => running.delete(handle));
+  return handle;
+}
+
+/** Where a registry child process should connect, and with what lease or session. */
+export interface ChildRegistry {
+  readonly kind: RegistryKind;
+  readonly endpoints: readonly string[];
+  readonly prefix: string;
+  readonly lifetimeMs: number;
+}
+
+/** Starts watcher-process.ts: it prints "list <addresses>" after every change of `service`. */
+export function startWatcherProcess(registry: ChildRegistry, service: string): ChildProcessHandle {
+  return startChild("./watcher-process.ts", [...registryArgs(registry), service]);
+}
+
+/**
+ * Starts provider-process.ts and waits for its "registered <where>" line; `where` is
+ * the etcd key or the ZooKeeper node path of the provider.
+ */
+export async function startProviderProcess(
+  registry: ChildRegistry,
+  provider: { service: string; address: string; version: string },
+): Promise<{ child: ChildProcessHandle; where: string }> {
+  const child = startChild("./provider-process.ts", [
+    ...registryArgs(registry),
+    provider.service,
+    provider.address,
+    provider.version,
+  ]);
+  const line = await child.waitForLine((l) => l.startsWith("registered "), '"registered"', {
+    from: 0,
+    timeoutMs: 30_000,
+  });
+  return { child, where: line.slice("registered ".length) };
+}
+
+function registryArgs(registry: ChildRegistry): string[] {
+  return [registry.kind, registry.endpoints.join(","), registry.prefix, String(registry.lifetimeMs)];
 }
