@@ -1,7 +1,9 @@
 import type { MethodDescriptor, TypeDescriptor } from "../descriptor.js";
 import { RespConversionError } from "./resp-conversion-error.js";
 import { fromJsonValue, toJsonValue } from "./json-value.js";
-import { formatScalarText, isTextScalar, parseScalarText, toBytes } from "./scalar-text.js";
+import type { RespCommand } from "./resp-command.js";
+import { readSmallDecimal } from "./small-decimal.js";
+import { checkIntegerRange, formatScalarText, isTextScalar, parseScalarText, toBytes } from "./scalar-text.js";
 import { typeName } from "./type-names.js";
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -40,6 +42,36 @@ export function readRespArguments(method: MethodDescriptor, raw: readonly Buffer
   return values;
 }
 
+/**
+ * readRespArguments for the words of a server's command from word `first` on:
+ * the same values and errors, with small integers read where they lie and no
+ * Buffer made for them.
+ */
+export function readCommandArguments(method: MethodDescriptor, command: RespCommand, first: number): unknown[] {
+  const fields = method.args.fields;
+  const paths = argumentPaths(method);
+  // Sized up front: pushing onto [] would allocate room for 16.
+  const values: unknown[] = new Array(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    const at = first + i;
+    if (at >= command.count) {
+      values[i] = field.defaultValue ? field.defaultValue() : undefined;
+      continue;
+    }
+    const kind = field.type.kind;
+    if (kind === "i32" || kind === "i16" || kind === "i8") {
+      const value = command.smallDecimal(at);
+      if (value !== undefined) {
+        values[i] = checkIntegerRange(value, kind, paths[i]!);
+        continue;
+      }
+    }
+    values[i] = readArgument(command.word(at), field.type, paths[i]!);
+  }
+  return values;
+}
+
 /** The inverse of readRespArguments: the bulk strings a client sends for `args`. */
 export function writeRespArguments(method: MethodDescriptor, args: readonly unknown[]): Buffer[] {
   return encodeRespArguments(method, args).map((word) => (typeof word === "string" ? Buffer.from(word, "utf8") : word));
@@ -73,6 +105,11 @@ export function encodeRespArguments(method: MethodDescriptor, args: readonly unk
 /** One bulk string as an IDL value; also used by clients reading bulk replies. */
 export function readArgument(bytes: Buffer, type: TypeDescriptor, path: string): unknown {
   if (type.kind === "binary") return new Uint8Array(bytes);
+  if (type.kind === "i32" || type.kind === "i16" || type.kind === "i8") {
+    // Most integer arguments are short decimals: read from the bytes, without a string.
+    const value = readSmallDecimal(bytes, 0, bytes.length);
+    if (value !== undefined) return checkIntegerRange(value, type.kind, path);
+  }
   const text = decodeUtf8(bytes, path);
   if (isTextScalar(type)) return parseScalarText(text, type, path);
   let json: unknown;

@@ -1,10 +1,17 @@
+import type { ExceptionFormat } from "./error-reply.js";
 import type { RespValue, RespVersion } from "./resp-value.js";
 
-/** A reserved place in the reply order; filled once, when its command completes. */
+/**
+ * A reserved place in the reply order; filled once, when its command completes.
+ * It also keeps the dialect the connection spoke when the command was read, so a
+ * method call needs no object of its own for that (it is the call's tag).
+ */
 export interface ReplySlot {
   value: RespValue | undefined;
   /** The protocol version the reply is written in. */
   version: RespVersion;
+  /** How a declared exception is spelled in this reply. */
+  readonly exceptionFormat: ExceptionFormat;
   /** Runs after the reply was written, e.g. to close the connection after `QUIT`. */
   after: (() => void) | undefined;
 }
@@ -35,8 +42,8 @@ export class OrderedReplies {
     return this.slots.length - this.head;
   }
 
-  reserve(): ReplySlot {
-    const slot: ReplySlot = { value: undefined, version: 2, after: undefined };
+  reserve(version: RespVersion = 2, exceptionFormat: ExceptionFormat = "text"): ReplySlot {
+    const slot: ReplySlot = { value: undefined, version, exceptionFormat, after: undefined };
     this.slots.push(slot);
     return slot;
   }

@@ -7,7 +7,11 @@ const noBytes = Buffer.alloc(0);
 /** A fresh buffer is never sized above this by memory of an earlier batch. */
 const maxRememberedCapacity = 1024 * 1024;
 const largeBulkBytes = 16 * 1024;
+/** The smallest buffer started after a batch was taken. */
+const minFreshBytes = 256;
 const lineBreak = /[\r\n]/g;
+const maxSafeBig = BigInt(Number.MAX_SAFE_INTEGER);
+const minSafeBig = -maxSafeBig;
 const aggregatePrefixes = { array: 0x2a, set: 0x7e, push: 0x3e } as const;
 
 /**
@@ -32,7 +36,7 @@ export class RespEncoder {
   /** Size of the next fresh buffer: what the last batch needed, so a steady stream of batches rarely grows one. */
   private nextCapacity: number;
 
-  /** @param initialBytes capacity of each fresh buffer; it grows as needed. */
+  /** @param initialBytes capacity of the first buffer; later ones are sized by the last batch, and all grow as needed. */
   constructor(private readonly initialBytes = 16 * 1024) {
     this.buffer = noBytes;
     this.nextCapacity = initialBytes;
@@ -49,9 +53,12 @@ export class RespEncoder {
     if (this.length > this.sealed) chunks.push(this.buffer.subarray(this.sealed, this.length));
     this.chunks = [];
     this.chunkBytes = 0;
-    this.nextCapacity = Math.min(Math.max(this.initialBytes, Math.ceil(this.length * 1.25)), maxRememberedCapacity);
+    // Sized by the batch just taken, not by initialBytes: the replies to one read of
+    // pipelined commands take a few dozen bytes, and a buffer under 4 KiB comes from
+    // Node's shared pool instead of an allocation of its own (with its GC cost) per batch.
+    this.nextCapacity = Math.min(Math.max(minFreshBytes, Math.ceil(this.length * 1.25)), maxRememberedCapacity);
     // The socket keeps the handed-out bytes until written: the next batch needs its own
-    // buffer, allocated when something is appended.
+    // buffer, allocated when something is appended (an idle connection holds none).
     this.buffer = noBytes;
     this.length = 0;
     this.sealed = 0;
@@ -82,7 +89,7 @@ export class RespEncoder {
       case "error":
         return this.line(0x2d, value.value);
       case "integer":
-        return this.asciiLine(0x3a, String(value.value));
+        return this.integerLine(0x3a, value.value);
       case "bulk":
         return this.bulkBytes(0x24, value.value);
       case "null":
@@ -149,15 +156,45 @@ export class RespEncoder {
   /** `<prefix><decimal>\r\n` for a non-negative integer. */
   private header(prefix: number, count: number): void {
     this.ensure(24);
-    const buffer = this.buffer;
-    buffer[this.length++] = prefix;
-    if (count < 10) {
-      buffer[this.length++] = 0x30 + count;
+    this.buffer[this.length++] = prefix;
+    this.digits(count);
+    this.buffer[this.length++] = CR;
+    this.buffer[this.length++] = LF;
+  }
+
+  /** `:<integer>\r\n`; most integers are written digit by digit, without a string. */
+  private integerLine(prefix: number, value: bigint): void {
+    if (value < minSafeBig || value > maxSafeBig) return this.asciiLine(prefix, String(value));
+    const number = Number(value);
+    this.ensure(24);
+    this.buffer[this.length++] = prefix;
+    if (number < 0) {
+      this.buffer[this.length++] = 0x2d;
+      this.digits(-number);
     } else {
-      this.length += buffer.write(String(count), this.length, "latin1");
+      this.digits(number);
     }
-    buffer[this.length++] = CR;
-    buffer[this.length++] = LF;
+    this.buffer[this.length++] = CR;
+    this.buffer[this.length++] = LF;
+  }
+
+  /** The decimal digits of a non-negative safe integer; the caller made room for 16. */
+  private digits(value: number): void {
+    const buffer = this.buffer;
+    if (value < 10) {
+      buffer[this.length++] = 0x30 + value;
+      return;
+    }
+    let width = 1;
+    for (let rest = Math.floor(value / 10); rest > 0; rest = Math.floor(rest / 10)) width++;
+    let at = this.length + width;
+    this.length = at;
+    while (value >= 10) {
+      const next = Math.floor(value / 10);
+      buffer[--at] = 0x30 + (value - next * 10);
+      value = next;
+    }
+    buffer[--at] = 0x30 + value;
   }
 
   private asciiLine(prefix: number, text: string): void {

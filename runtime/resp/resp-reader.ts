@@ -119,6 +119,10 @@ export abstract class RespReader<T> {
   protected abstract finishLine(source: Buffer, start: number, end: number): T | undefined;
   /** The payload of a bulk string of type `bulkType`. */
   protected abstract finishBulk(data: Buffer): T | undefined;
+  /** A payload that lies within one chunk: `length` bytes of `source` from `start` (a subclass may keep just that). */
+  protected finishBulkIn(source: Buffer, start: number, length: number): T | undefined {
+    return this.finishBulk(source.subarray(start, start + length));
+  }
   /** An inline command with at least one word. */
   protected abstract finishInlineCommand(words: Buffer[]): T | undefined;
 
@@ -248,7 +252,7 @@ export abstract class RespReader<T> {
         this.fail(`bulk string not followed by CRLF (got ${describeByte(chunk[start + length + 1]!)})`, this.consumed + length + 1);
       }
       this.consume(chunk, length + 2);
-      return this.finishBulk(chunk.subarray(start, start + length));
+      return this.finishBulkIn(chunk, start, length);
     }
     // A header costs its sender a few bytes: hold what arrives, not what it declares.
     this.bulkFilled = 0;

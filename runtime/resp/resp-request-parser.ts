@@ -1,4 +1,5 @@
 import { defaultRespParserLimits, type RespParserLimits } from "./resp-parser-limits.js";
+import { RespCommand } from "./resp-command.js";
 import { describeByte, RespReader, typeTable } from "./resp-reader.js";
 
 /**
@@ -17,6 +18,8 @@ export const defaultRespRequestLimits: RespParserLimits = {
   inlineCommands: true,
 };
 
+/** What the byte-level reader returns when a command is complete: the command itself is `this.command`. */
+const commandReady: Buffer[] = [];
 /** A request starts with `*`; its words are all `$`. */
 const requestStart = typeTable("*");
 const requestWord = typeTable("$");
@@ -35,28 +38,50 @@ const requestWord = typeTable("$");
  * header that would pass it. `heldBytes` reports what the parser holds now (what has
  * arrived, not what was declared), for a server-wide budget. Input handling is
  * RespReader's (words are views of the pushed chunks where they can be).
+ *
+ * A server reads with `nextCommand()`, which hands out the words as a reused
+ * RespCommand (where they lie, no Buffer per word); `next()` gives Buffers.
  */
 export class RespRequestParser extends RespReader<Buffer[]> {
-  /** The words of the request being read; undefined between requests. */
-  private words: Buffer[] | undefined;
+  /** True while a request's words are being read. */
+  private reading = false;
   private wordsWanted = 0;
+  private readonly command = new RespCommand();
+  /** The command was handed out: forget it (and its chunks) before reading on. */
+  private handedOut = false;
 
   constructor(limits: Partial<RespParserLimits> = {}) {
     super({ ...defaultRespRequestLimits, ...limits }, requestStart);
   }
 
+  /** The next complete command's words as Buffers, or undefined if more input is needed. */
+  override next(): Buffer[] | undefined {
+    return this.nextCommand()?.toWords();
+  }
+
+  /** The next complete command, or undefined if more input is needed; valid until the next call. */
+  nextCommand(): RespCommand | undefined {
+    if (this.handedOut) {
+      this.handedOut = false;
+      this.command.clear();
+    }
+    if (super.next() === undefined) return undefined;
+    this.handedOut = true;
+    return this.command;
+  }
+
   protected override atTop(): boolean {
-    return this.words === undefined;
+    return !this.reading;
   }
 
   // Refused on the type byte, so a request never holds anything but bulk strings.
   protected override rejectTypeByte(byte: number): never {
-    return this.fail(`expected '${this.words === undefined ? "*" : "$"}', got ${describeByte(byte)}`);
+    return this.fail(`expected '${this.reading ? "$" : "*"}', got ${describeByte(byte)}`);
   }
 
   protected override finishLine(source: Buffer, start: number, end: number): Buffer[] | undefined {
     const length = this.readLengthLine(source, start, end);
-    if (this.words === undefined) return this.startRequest(length);
+    if (!this.reading) return this.startRequest(length);
     if (length === -1) this.fail("invalid bulk length -1 in a request");
     return this.startBulk(length);
   }
@@ -73,28 +98,33 @@ export class RespRequestParser extends RespReader<Buffer[]> {
     this.chargeWords(count);
     // Charged now, but held only as the words arrive: heldBytes leaves the rest out.
     this.reservedBytes = count * requestWordCostBytes;
-    this.words = [];
+    this.reading = true;
     this.wordsWanted = count;
     this.allowedTypes = requestWord;
     return undefined;
   }
 
   protected override finishBulk(data: Buffer): Buffer[] | undefined {
-    const words = this.words!;
-    words.push(data);
+    return this.finishBulkIn(data, 0, data.length);
+  }
+
+  protected override finishBulkIn(source: Buffer, start: number, length: number): Buffer[] | undefined {
+    const command = this.command;
+    command.add(source, start, length);
     this.reservedBytes -= requestWordCostBytes;
-    if (words.length < this.wordsWanted) return undefined;
-    this.words = undefined;
+    if (command.count < this.wordsWanted) return undefined;
+    this.reading = false;
     this.allowedTypes = requestStart;
     this.valueBytes = 0;
-    return words;
+    return commandReady;
   }
 
   protected override finishInlineCommand(words: Buffer[]): Buffer[] {
     // The words exist already (an inline line is at most maxLineBytes); charged for the same limit as an array.
     this.chargeWords(words.length);
     this.valueBytes = 0;
-    return words;
+    for (const word of words) this.command.add(word, 0, word.length);
+    return commandReady;
   }
 
   /** Charges `count` words' object cost to the request, refusing it if that passes maxValueBytes. */

@@ -33,11 +33,17 @@ export type RespValue =
 /** Which protocol version a connection speaks: 2 (the default) or 3 after `HELLO 3`. */
 export type RespVersion = 2 | 3;
 
+/** Replies 0 to 9999 made once, as Redis shares its small integers: most counts and sums are small. */
+const sharedIntegers: readonly RespValue[] = Array.from({ length: 10_000 }, (_, i) => ({ type: "integer", value: BigInt(i) }) as RespValue);
+
 /** Small constructors, so building replies reads like the protocol. */
 export const resp = {
   simple: (value: string): RespValue => ({ type: "simple", value }),
   error: (value: string): RespValue => ({ type: "error", value }),
-  integer: (value: bigint | number): RespValue => ({ type: "integer", value: BigInt(value) }),
+  integer: (value: bigint | number): RespValue =>
+    typeof value === "number" && value >= 0 && value < sharedIntegers.length && Number.isInteger(value)
+      ? sharedIntegers[value]!
+      : { type: "integer", value: BigInt(value) },
   bulk: (value: Buffer | string): RespValue => ({
     type: "bulk",
     value: typeof value === "string" ? Buffer.from(value, "utf8") : value,

@@ -2,9 +2,10 @@ import type { Socket } from "node:net";
 import { Code, RpcError } from "../../errors.js";
 import type { RegisteredMethod } from "../../dispatch-contract.js";
 import { runBuiltin, type RespSession } from "../../resp/builtin-commands.js";
-import { readRespArguments } from "../../resp/call-arguments.js";
+import { readCommandArguments } from "../../resp/call-arguments.js";
+import type { RespCommand } from "../../resp/resp-command.js";
 import { RespOpsCommands } from "../../resp/ops-commands.js";
-import { errorToLine, type ExceptionFormat } from "../../resp/error-reply.js";
+import { errorToLine } from "../../resp/error-reply.js";
 import { OrderedReplies, type ReplySink, type ReplySlot } from "../../resp/ordered-replies.js";
 import { RespProtocolError } from "../../resp/resp-parser.js";
 import { RespRequestParser } from "../../resp/resp-request-parser.js";
@@ -24,13 +25,6 @@ const largeInputBytes = 64 * 1024;
 const socketHighWaterBytes = 16 * 1024;
 
 let nextConnectionId = 1;
-
-/** What a RESP call keeps until its reply is written: where, and in which dialect. */
-interface RespCallTag {
-  readonly slot: ReplySlot;
-  readonly version: RespVersion;
-  readonly exceptionFormat: ExceptionFormat;
-}
 
 /**
  * The server side of one RESP connection (redis-cli, Redis client libraries,
@@ -67,6 +61,13 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   private waitingForDrain = false;
   /** An AUTH (or HELLO AUTH) is with an asynchronous authenticator: no further command starts meanwhile. */
   private loggingIn = false;
+  /**
+   * The method the last CALL named, by its bytes (a copy), so a client calling the
+   * same method again costs no string and no table lookup. Only found methods are
+   * kept: the table never drops or replaces one.
+   */
+  private lastCalledName: Buffer | undefined;
+  private lastCalled: RegisteredMethod | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -130,19 +131,21 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     return wanted;
   }
 
+  // A call's tag is its reply slot, which also holds the dialect it is answered in.
+
   replyValue(call: ServerCall, value: unknown): void {
-    const tag = call.tag as RespCallTag;
-    this.fill(tag.slot, resultToRespReply(call.method, value, tag.version), tag.version);
+    const slot = call.tag as ReplySlot;
+    this.fill(slot, resultToRespReply(call.method, value, slot.version), slot.version);
   }
 
   replyException(call: ServerCall, _fieldId: number, exception: Error): void {
-    const tag = call.tag as RespCallTag;
-    this.fill(tag.slot, resp.error(errorToLine(call.method, exception, tag.exceptionFormat).line), tag.version);
+    const slot = call.tag as ReplySlot;
+    this.fill(slot, resp.error(errorToLine(call.method, exception, slot.exceptionFormat).line), slot.version);
   }
 
   replyError(call: ServerCall, error: RpcError): void {
-    const tag = call.tag as RespCallTag;
-    this.fill(tag.slot, errorReply(error), tag.version);
+    const slot = call.tag as ReplySlot;
+    this.fill(slot, errorReply(error), slot.version);
   }
 
   callExpired(call: ServerCall): void {
@@ -199,6 +202,8 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   }
 
   private pumpCommands(): void {
+    // One clock read per pass: the commands of one chunk arrive at the same moment.
+    let now = 0;
     while (!this.stopped) {
       if (!this.hasRoom()) {
         if (!this.paused) {
@@ -207,17 +212,18 @@ export class RespServerConnection implements ServedConnection, CallResponder {
         }
         return;
       }
-      let command: Buffer[] | undefined;
+      let command: RespCommand | undefined;
       try {
-        command = this.parser.next();
+        command = this.parser.nextCommand();
       } catch (error) {
         this.protocolError(error instanceof RespProtocolError ? error.message : String(error));
         return;
       }
       if (command === undefined) break;
-      if (this.env.dispatcher.guard?.awaitingAuthentication === true && this.tooLargeBeforeAuth(wordBytes(command))) return;
+      if (this.env.dispatcher.guard?.awaitingAuthentication === true && this.tooLargeBeforeAuth(command.byteLength)) return;
       this.handshakeDone = true;
-      this.lastActivityAt = Date.now();
+      if (now === 0) now = Date.now();
+      this.lastActivityAt = now;
       this.startsThisTurn++;
       this.execute(command);
     }
@@ -261,13 +267,17 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     this.socket.end(() => this.socket.destroy());
   }
 
-  private execute(words: Buffer[]): void {
-    const slot = this.replies.reserve();
+  private execute(command: RespCommand): void {
+    // The reply is written as the connection was set up when the command was read,
+    // even if a pipelined HELLO or RPC.ERRORS changes that before a handler ends.
+    const slot = this.replies.reserve(this.session.version, this.session.exceptionFormat);
     // CALL is nearly every command: recognised from its bytes, without decoding the name.
-    if (isCall(words[0]!)) {
-      if (words.length < 2) return this.fill(slot, resp.error("ERR wrong number of arguments for 'call' command"));
-      return this.call(slot, words[1]!.toString("utf8"), words, 2);
+    if (isCall(command)) {
+      if (command.count < 2) return this.fill(slot, resp.error("ERR wrong number of arguments for 'call' command"));
+      const registered = this.lastCalledName !== undefined && command.wordEquals(1, this.lastCalledName) ? this.lastCalled : this.lookupCalled(command);
+      return this.call(slot, registered, registered === undefined ? command.text(1) : "", command, 2);
     }
+    const words = command.toWords();
     const nameText = words[0]!.toString("utf8");
     const name = nameText.toUpperCase();
     if (name === "QUIT") {
@@ -287,15 +297,27 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     const builtin = runBuiltin(name, words.slice(1), this.session) ?? this.ops.run(name, words, this.env);
     if (builtin !== undefined) return this.fill(slot, builtin);
     // Methods may also be called by their wire name, without CALL.
-    if (this.env.dispatcher.lookup(nameText)) return this.call(slot, nameText, words, 1);
+    const registered = this.env.dispatcher.lookup(nameText);
+    if (registered !== undefined) return this.call(slot, registered, nameText, command, 1);
     const shown = words.slice(1, 4).map((word) => `'${word.toString("utf8").slice(0, 32)}'`).join(" ");
     this.fill(slot, resp.error(`ERR unknown command '${nameText.slice(0, 64)}', with args beginning with: ${shown}`));
   }
 
-  private call(slot: ReplySlot, fullName: string, words: readonly Buffer[], firstArgument: number): void {
+  /** The method a CALL names (its second word; undefined if the server has none), remembered for the next CALL. */
+  private lookupCalled(command: RespCommand): RegisteredMethod | undefined {
+    const registered = this.env.dispatcher.lookup(command.text(1));
+    if (registered !== undefined) {
+      // A copy: the name lies in a socket chunk that should not be held.
+      this.lastCalledName = Buffer.from(command.word(1));
+      this.lastCalled = registered;
+    }
+    return registered;
+  }
+
+  /** `fullName` is the method's name as the command gave it, for the error when `registered` is undefined. */
+  private call(slot: ReplySlot, registered: RegisteredMethod | undefined, fullName: string, command: RespCommand, firstArgument: number): void {
     const dispatcher = this.env.dispatcher;
     const metadata = this.ops.take() ?? noMetadata;
-    const registered = dispatcher.lookup(fullName);
     if (registered === undefined) return this.fill(slot, errorReply(dispatcher.unknownMethod(fullName, false, this.peer, this.protocol)));
     // A call with no credentials of its own (RPC.METADATA) before AUTH is refused here, in Redis's words.
     const guard = dispatcher.guard;
@@ -303,19 +325,16 @@ export class RespServerConnection implements ServedConnection, CallResponder {
       return this.fill(slot, noAuthReply);
     }
     const method = registered.method;
-    // The reply is written as the connection was set up when the call was read,
-    // even if a pipelined HELLO or RPC.ERRORS changes that before the handler ends.
-    const { version, exceptionFormat } = this.session;
     const call = new ServerCall(registered.service, method, 0, undefined, metadata, this.peer, this.protocol, this);
-    call.tag = { slot, version, exceptionFormat } satisfies RespCallTag;
+    call.tag = slot;
     this.running.add(call);
     if (method.oneway) {
       // A oneway call is acknowledged when it is read; its handler's outcome is only logged.
-      this.fill(slot, resp.ok, version);
+      this.fill(slot, resp.ok, slot.version);
     }
     let args: unknown[];
     try {
-      args = readRespArguments(method, words.length > firstArgument ? words.slice(firstArgument) : []);
+      args = readCommandArguments(method, command, firstArgument);
     } catch (error) {
       dispatcher.refuse(call, this.badArguments(registered, error));
       return;
@@ -412,14 +431,14 @@ function errorReply(error: RpcError): RespValue {
   return resp.error(`${error.code} ${error.message}`);
 }
 
-function wordBytes(words: readonly Buffer[]): number {
-  let total = 0;
-  for (const word of words) total += word.length;
-  return total;
-}
-
-/** True for `CALL` in any letter case. */
-function isCall(word: Buffer): boolean {
+/** True when the command's first word is `CALL`, in any letter case. */
+function isCall(command: RespCommand): boolean {
   // `| 0x20` folds ASCII upper case to lower case.
-  return word.length === 4 && (word[0]! | 0x20) === 0x63 && (word[1]! | 0x20) === 0x61 && (word[2]! | 0x20) === 0x6c && (word[3]! | 0x20) === 0x6c;
+  return (
+    command.wordLength(0) === 4 &&
+    (command.byteAt(0, 0) | 0x20) === 0x63 &&
+    (command.byteAt(0, 1) | 0x20) === 0x61 &&
+    (command.byteAt(0, 2) | 0x20) === 0x6c &&
+    (command.byteAt(0, 3) | 0x20) === 0x6c
+  );
 }
