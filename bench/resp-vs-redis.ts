@@ -13,13 +13,14 @@ import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createConnection } from "node:net";
 import { fileURLToPath } from "node:url";
 import { formatSelfTime, readCpuProfile, topSelfTime } from "./cpu-profile-top.js";
+import { bundlePeerEntries, peerEntry } from "./peer-entry.js";
 import { runRedisBenchmark } from "./redis-benchmark-run.js";
 import { RedisServerProcess } from "./redis-server-process.js";
 import type { CpuMicros, RespServerMessage } from "./resp-calculator-server.js";
 import { failedSideBench, type SideBench, type SideBenchOptions } from "./side-bench.js";
 
 const title = "RESP: rpcgen vs redis-server (redis-benchmark -c 50)";
-const serverMain = fileURLToPath(new URL("resp-calculator-server.ts", import.meta.url));
+const serverEntry = "resp-calculator-server.ts";
 const rpcgenCommand = ["CALL", "Calculator.add", "1", "2"] as const;
 const redisCommand = ["INCRBY", "k", "2"] as const;
 const clients = 50;
@@ -47,6 +48,7 @@ interface RunOptions extends SideBenchOptions {
 
 export async function runRespVsRedis(options: SideBenchOptions): Promise<SideBench> {
   try {
+    await bundlePeerEntries([serverEntry]);
     return await measure(options);
   } catch (error) {
     return failedSideBench(title, error);
@@ -178,7 +180,8 @@ class RpcgenServerProcess {
 
   static async start(profileDir: string | undefined, timeoutMs = 20_000): Promise<RpcgenServerProcess> {
     const profileFlags = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
-    const child = fork(serverMain, [], { execArgv: [...process.execArgv, ...profileFlags], stdio: ["ignore", 2, 2, "ipc"] });
+    const entry = peerEntry(serverEntry, profileFlags);
+    const child = fork(entry.script, [], { execArgv: entry.execArgv, stdio: ["ignore", 2, 2, "ipc"] });
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`rpcgen server did not start in ${timeoutMs} ms`)), timeoutMs);
       child.once("exit", (code) => reject(new Error(`rpcgen server exited with code ${code} before listening`)));
