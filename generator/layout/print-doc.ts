@@ -93,7 +93,7 @@ export function printDoc(doc: Doc, column: number, width = PRINT_WIDTH): string 
           }
         } else {
           trimTrailingSpaces(out);
-          out.push(`\n${" ".repeat(indent)}`);
+          out.push(newlineIndented(indent));
           position = indent;
         }
         break;
@@ -125,7 +125,9 @@ function groupCommand(
   const isBroken = state.broken.has(group);
   if (mode === FLAT) return { indent, mode: isBroken ? BREAK : FLAT, doc: group.contents };
   const flat: Command = { indent, mode: FLAT, doc: group.contents };
-  if (!isBroken && fits(flat, rest, remaining, state, false)) return flat;
+  // A group with no break inside measures as its flat text, as it prints: no need to walk it.
+  const probe: Command = state.breaksInside.has(group) ? flat : { indent, mode: FLAT, doc: state.flatText(group) };
+  if (!isBroken && fits(probe, rest, remaining, state, false)) return flat;
   const states = group.expandedStates;
   if (states === undefined) return { indent, mode: BREAK, doc: group.contents };
   const mostExpanded: Command = { indent, mode: BREAK, doc: states[states.length - 1]! };
@@ -248,9 +250,10 @@ function propagateBreaks(doc: Doc): { broken: Set<Group>; breaksInside: Set<Grou
   const visited = new Set<Group>();
   const visit = (current: Doc): boolean => {
     if (typeof current === "string") return false;
+    // Indexed loops: this runs mostly before V8 optimizes it, where for-of costs an iterator.
     if (isDocArray(current)) {
       let any = false;
-      for (const child of current) any = visit(child) || any;
+      for (let i = 0; i < current.length; i++) any = visit(current[i]!) || any;
       return any;
     }
     switch (current.kind) {
@@ -262,7 +265,7 @@ function propagateBreaks(doc: Doc): { broken: Set<Group>; breaksInside: Set<Grou
       }
       case "fill": {
         let any = false;
-        for (const part of current.parts) any = visit(part) || any;
+        for (let i = 0; i < current.parts.length; i++) any = visit(current.parts[i]!) || any;
         return any;
       }
       case "line":
@@ -285,9 +288,18 @@ function propagateBreaks(doc: Doc): { broken: Set<Group>; breaksInside: Set<Grou
   return { broken, breaksInside, forced: breaksOut || breaksInside.size > 0 };
 }
 
+/** A line break and `indent` spaces; the few indentations generated code uses are made once. */
+const newlines: string[] = [];
+function newlineIndented(indent: number): string {
+  return (newlines[indent] ??= `\n${" ".repeat(indent)}`);
+}
+
 function trimTrailingSpaces(out: string[]): void {
   while (out.length > 0) {
     const last = out[out.length - 1]!;
+    // Nearly every piece ends in code, not a space: then there is nothing to trim.
+    const end = last.charCodeAt(last.length - 1);
+    if (end !== 0x20 && end !== 0x09 && last.length > 0) return;
     const trimmed = last.replace(/[ \t]+$/, "");
     if (trimmed.length === 0) {
       out.pop();
