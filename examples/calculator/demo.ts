@@ -2,9 +2,9 @@
  * `npm run demo`: the whole round trip on one machine. Generates the stubs from
  * calculator.thrift, starts the calculator server in its own process, makes the
  * calls over every protocol its one port speaks (rpcgen frames with protobuf and
- * JSON bodies, RESP, Apache Thrift binary and compact, gRPC, Connect over HTTP),
- * calls it once more with redis-cli when that is installed, then shuts the
- * server down gracefully.
+ * JSON bodies, RESP, Apache Thrift binary and compact, gRPC, Connect and
+ * gRPC-Web over HTTP), calls it once more with redis-cli when that is
+ * installed, then shuts the server down gracefully.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
@@ -105,6 +105,24 @@ try {
   console.log(`[connect] HTTP ${response.status} ${body}`);
   if (response.status !== 200 || (JSON.parse(body) as { success?: number }).success !== 3) {
     throw new Error(`Connect add(1, 2) answered HTTP ${response.status} ${body}`);
+  }
+
+  // gRPC-Web's text form: base64 of 5-byte-framed messages (flag, then a 4-byte length).
+  // The request is one message, Calculator_add_args {a: 1, b: 2} (08 01 10 02).
+  step(`gRPC-Web: curl -H 'Content-Type: application/grpc-web-text' -d AAAAAAQIARAC http://${address}/calculator.Calculator/add`);
+  const web = await fetch(`http://${address}/calculator.Calculator/add`, {
+    method: "POST",
+    headers: { "content-type": "application/grpc-web-text" },
+    body: "AAAAAAQIARAC",
+  });
+  const frames = Buffer.from(await web.text(), "base64");
+  const messageEnd = 5 + frames.readUInt32BE(1);
+  const message = frames.subarray(5, messageEnd);
+  const trailers = frames.subarray(messageEnd + 5).toString("latin1").trim();
+  console.log(`[grpc-web] HTTP ${web.status}, message ${message.toString("hex")}, trailers "${trailers}"`);
+  // Calculator_add_response {success: 3}: field 100000 (tag 80 ea 30), varint 3.
+  if (web.status !== 200 || frames[0] !== 0 || message.toString("hex") !== "80ea3003" || frames[messageEnd] !== 0x80 || trailers !== "grpc-status: 0") {
+    throw new Error(`gRPC-Web add(1, 2) answered HTTP ${web.status} ${frames.toString("hex")}`);
   }
 
   const redisCli = spawnSync("redis-cli", ["-p", String(port), "CALL", "Calculator.add", "1", "2"], {
