@@ -9,6 +9,7 @@ import { resolveClientTls, type ClientTlsOptions } from "../security/client-tls.
 import { bearerToken, mergeMetadata } from "../security/credentials.js";
 import { parseAddress } from "../transport/address.js";
 import { defaultFrameLimits } from "../wire/frame-limits.js";
+import type { CallObserver } from "./call-observer.js";
 import { ClientConnection, type ClientConnectionEvents, type ClientConnectionSettings } from "./client-connection.js";
 import { ConnectionPool } from "./connection-pool.js";
 
@@ -122,36 +123,59 @@ export class Channel extends EventEmitter<ChannelEvents> implements Invoker {
   }
 
   invoke(method: MethodDescriptor, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
-    const signal = options?.signal;
-    if (signal?.aborted) {
-      return Promise.reject(
-        new RpcError(Code.CANCELLED, `${method.fullName} was cancelled`, {
-          cause: signal.reason,
-        }),
-      );
-    }
-    const timeoutMs = options?.timeoutMs ?? method.hints.timeoutMs ?? this.defaultTimeoutMs;
-    if (!(timeoutMs >= 0)) {
-      return Promise.reject(
-        new RpcError(
-          Code.INVALID_ARGUMENT,
-          `${method.fullName}: timeoutMs must be a number >= 0 (0 or Infinity for none), got ${timeoutMs}`,
-        ),
-      );
-    }
-    // 0 and Infinity both mean "no deadline".
-    const now = Date.now();
-    const deadlineAt = timeoutMs > 0 && timeoutMs !== Infinity ? now + timeoutMs : 0;
-    let connection: ClientConnection;
     try {
-      connection = this.pick();
+      return this.send(method, args, options?.timeoutMs, options?.signal, options?.metadata, Date.now(), undefined);
     } catch (error) {
       return Promise.reject(error);
     }
-    const callMetadata = options?.metadata;
+  }
+
+  /**
+   * invoke() for a layer above the channel that books each call (governance):
+   * `observer` is told of the outcome before the promise settles (see
+   * CallObserver), so that layer needs no promise of its own. The options come
+   * as arguments and `now` is the caller's Date.now() reading, so a call
+   * allocates nothing to describe itself. Throws the RpcError instead of
+   * rejecting when the call cannot be sent (the observer is not told then).
+   */
+  invokeObserved(
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    timeoutMs: number | undefined,
+    signal: AbortSignal | undefined,
+    metadata: Record<string, string> | undefined,
+    now: number,
+    observer: CallObserver,
+  ): Promise<unknown> {
+    return this.send(method, args, timeoutMs, signal, metadata, now, observer);
+  }
+
+  /** Sends a call on a pooled connection; throws the RpcError when it cannot be sent. */
+  private send(
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    requestedTimeoutMs: number | undefined,
+    signal: AbortSignal | undefined,
+    callMetadata: Record<string, string> | undefined,
+    now: number,
+    observer: CallObserver | undefined,
+  ): Promise<unknown> {
+    if (signal?.aborted) {
+      throw new RpcError(Code.CANCELLED, `${method.fullName} was cancelled`, { cause: signal.reason });
+    }
+    const timeoutMs = requestedTimeoutMs ?? method.hints.timeoutMs ?? this.defaultTimeoutMs;
+    if (!(timeoutMs >= 0)) {
+      throw new RpcError(
+        Code.INVALID_ARGUMENT,
+        `${method.fullName}: timeoutMs must be a number >= 0 (0 or Infinity for none), got ${timeoutMs}`,
+      );
+    }
+    // 0 and Infinity both mean "no deadline".
+    const deadlineAt = timeoutMs > 0 && timeoutMs !== Infinity ? now + timeoutMs : 0;
+    const connection = this.pick();
     const metadata =
       this.metadata === undefined ? callMetadata : callMetadata === undefined ? this.metadata : mergeMetadata(this.metadata, callMetadata);
-    return connection.call(method, args, this.codec, deadlineAt, signal, metadata, now);
+    return connection.call(method, args, this.codec, deadlineAt, signal, metadata, now, observer);
   }
 
   /**

@@ -8,11 +8,11 @@ import type { Logger } from "../logger.js";
 import { openClientSocket, readyEvent, type ResolvedClientTls } from "../security/client-tls.js";
 import { decodeErrorBody } from "../wire/error-body.js";
 import { FrameBatchWriter } from "../transport/frame-batch-writer.js";
-import { type DeferredBody, type DeferredBodyCodec, hasDeferredBodies } from "../wire/deferred-body.js";
-import { encodeFrame, encodeFrameDeferred } from "../wire/frame-encoder.js";
+import { argsBody, type FrameBody } from "../wire/deferred-body.js";
 import { FrameDecoder } from "../wire/frame-decoder.js";
 import type { FrameLimits } from "../wire/frame-limits.js";
 import { CodecId, type Frame, FrameKind } from "../wire/frame.js";
+import type { CallObserver } from "./call-observer.js";
 import { HeartbeatMonitor } from "./heartbeat-monitor.js";
 import { PendingCall, type PendingCallOwner } from "./pending-call.js";
 
@@ -70,6 +70,9 @@ export class ClientConnection implements PendingCallOwner {
   private heartbeat: HeartbeatMonitor | undefined;
   /** Set by a local graceful close: end the socket once the last call settles. */
   private endWhenIdle = false;
+  /** True while a chunk from the socket is decoded; its replies share one clock reading (see arrivedAt). */
+  private decodingChunk = false;
+  private chunkArrivedAt = 0;
   /**
    * Batches handed to the socket so far. A call remembers the count when it is
    * queued: if it is unchanged when the connection dies, the call's batch never
@@ -115,8 +118,12 @@ export class ClientConnection implements PendingCallOwner {
 
   /**
    * Sends a call. `deadlineAt` is epoch ms or 0 for none; `now` is the caller's
-   * Date.now() if it has one at hand. Resolves with the decoded outcome, rejects
-   * with the declared exception instance or an RpcError.
+   * Date.now(). The promise resolves with the decoded outcome and rejects with
+   * the declared exception instance or an RpcError; `observer`, if any, is told
+   * first (see CallObserver). Throws RpcError, having queued nothing, when the
+   * call cannot be sent: INVALID_ARGUMENT for arguments the codec refuses,
+   * RESOURCE_EXHAUSTED for a frame over the limit or a peer that is not
+   * reading, INTERNAL otherwise.
    */
   call(
     method: MethodDescriptor,
@@ -125,51 +132,42 @@ export class ClientConnection implements PendingCallOwner {
     deadlineAt: number,
     signal: AbortSignal | undefined,
     metadata: Record<string, string> | undefined,
-    now: number = Date.now(),
+    now: number,
+    observer: CallObserver | undefined,
   ): Promise<unknown> {
+    let body: FrameBody;
+    try {
+      body = argsBody(codec, method, args);
+    } catch (error) {
+      throw RpcError.from(error, Code.INVALID_ARGUMENT);
+    }
+    const oneway = method.oneway;
+    const id = oneway ? 0 : this.allocateId();
     const remainingMs = deadlineAt === 0 ? 0 : Math.max(1, Math.ceil(deadlineAt - now));
     const backlog = this.writer.pendingBytes;
-    if (!method.oneway && hasDeferredBodies(codec)) {
-      // The common path: the frame is encoded straight into the writer's batch.
-      const id = this.allocateId();
-      let size: number;
-      try {
-        size = this.writeCallDeferred(method, args, codec, id, remainingMs, metadata);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (backlog + size > this.settings.maxPendingBytes) {
-        this.writer.unwriteLast(size);
-        return Promise.reject(this.backlogError(backlog));
-      }
-      const pendingCall = new PendingCall(id, method, codec, signal, this);
-      const promise = pendingCall.promise();
-      this.track(pendingCall, deadlineAt);
-      this.writer.flushIfFull();
-      return promise;
-    }
-    const id = method.oneway ? 0 : this.allocateId();
-    let bytes: Buffer;
+    // The frame is encoded straight into the writer's batch, whatever form the codec left the body in.
+    let size: number;
     try {
-      bytes = this.encodeCall(method, args, codec, id, remainingMs, metadata);
+      size = this.writer.writeFrame(oneway ? FrameKind.Oneway : FrameKind.Call, id, method.fullName, codec.id, remainingMs, metadata, body);
     } catch (error) {
-      return Promise.reject(error);
+      throw RpcError.from(error, Code.INTERNAL);
     }
-    if (backlog + bytes.length > this.settings.maxPendingBytes) {
-      return Promise.reject(this.backlogError(backlog));
+    if (backlog + size > this.settings.maxPendingBytes) {
+      this.writer.unwriteLast(size);
+      throw this.backlogError(backlog);
     }
-    if (method.oneway) {
-      return new Promise((resolve, reject) => {
-        this.writer.writeEncoded(bytes, (error) => {
-          if (error) reject(RpcError.from(error, Code.UNAVAILABLE));
-          else resolve(undefined);
-        });
-      });
-    }
-    const pendingCall = new PendingCall(id, method, codec, signal, this);
+    const pendingCall = new PendingCall(id, method, codec, signal, this, observer);
     const promise = pendingCall.promise();
-    this.track(pendingCall, deadlineAt);
-    this.writer.writeEncoded(bytes);
+    if (oneway) {
+      // No reply will come: the call is done once its batch is handed to the socket.
+      this.writer.afterBatchWritten((error) => {
+        if (error) pendingCall.fail(RpcError.from(error, Code.UNAVAILABLE));
+        else pendingCall.succeed(undefined);
+      });
+    } else {
+      this.track(pendingCall, deadlineAt);
+    }
+    this.writer.flushIfFull();
     return promise;
   }
 
@@ -180,85 +178,10 @@ export class ClientConnection implements PendingCallOwner {
     );
   }
 
-  /**
-   * Encodes a (two-way) call straight into the write batch; returns the frame's
-   * size. Throws as encodeCall does, having queued nothing.
-   */
-  private writeCallDeferred(
-    method: MethodDescriptor,
-    args: readonly unknown[],
-    codec: DeferredBodyCodec,
-    id: number,
-    remainingMs: number,
-    metadata: Record<string, string> | undefined,
-  ): number {
-    let body: DeferredBody;
-    try {
-      body = codec.encodeArgsDeferred(method, args);
-    } catch (error) {
-      throw RpcError.from(error, Code.INVALID_ARGUMENT);
-    }
-    try {
-      return this.writer.writeDeferred(FrameKind.Call, id, method.fullName, codec.id, remainingMs, metadata, body);
-    } catch (error) {
-      throw RpcError.from(error, Code.INTERNAL);
-    }
-  }
-
-  /**
-   * The frame of a call. Throws RpcError: INVALID_ARGUMENT for arguments the codec
-   * refuses, RESOURCE_EXHAUSTED for a frame over the limit, INTERNAL otherwise.
-   */
-  private encodeCall(
-    method: MethodDescriptor,
-    args: readonly unknown[],
-    codec: MessageCodec,
-    id: number,
-    remainingMs: number,
-    metadata: Record<string, string> | undefined,
-  ): Buffer {
-    const kind = method.oneway ? FrameKind.Oneway : FrameKind.Call;
-    const limits = this.settings.limits;
-    if (hasDeferredBodies(codec)) {
-      let body: DeferredBody;
-      try {
-        body = codec.encodeArgsDeferred(method, args);
-      } catch (error) {
-        throw RpcError.from(error, Code.INVALID_ARGUMENT);
-      }
-      try {
-        return encodeFrameDeferred(kind, id, method.fullName, codec.id, remainingMs, metadata, body, limits);
-      } catch (error) {
-        throw RpcError.from(error, Code.INTERNAL);
-      }
-    }
-    let body: Uint8Array;
-    try {
-      body = codec.encodeArgs(method, args);
-    } catch (error) {
-      throw RpcError.from(error, Code.INVALID_ARGUMENT);
-    }
-    const frame: Frame = {
-      kind,
-      requestId: id,
-      method: method.fullName,
-      codec: codec.id,
-      flags: 0,
-      deadlineMs: remainingMs,
-      metadata,
-      body,
-    };
-    try {
-      return encodeFrame(frame, limits);
-    } catch (error) {
-      throw RpcError.from(error, Code.INTERNAL);
-    }
-  }
-
   /** Sends a ping and resolves with the round-trip time in milliseconds. */
   ping(codec: MessageCodec, deadlineAt: number, signal: AbortSignal | undefined): Promise<number> {
     const id = this.allocateId();
-    const pendingCall = new PendingCall(id, undefined, codec, signal, this);
+    const pendingCall = new PendingCall(id, undefined, codec, signal, this, undefined);
     const promise = pendingCall.promise() as Promise<number>;
     pendingCall.startedAt = performance.now();
     this.track(pendingCall, deadlineAt);
@@ -282,14 +205,14 @@ export class ClientConnection implements PendingCallOwner {
     if (!this.untrack(call)) return;
     this.sendCancel(call);
     const what = call.method === undefined ? "ping" : call.method.fullName;
-    call.reject(new RpcError(Code.DEADLINE_EXCEEDED, `${what} to ${this.settings.address} passed its deadline`));
+    call.fail(new RpcError(Code.DEADLINE_EXCEEDED, `${what} to ${this.settings.address} passed its deadline`));
   }
 
   cancelCall(call: PendingCall): void {
     if (!this.untrack(call)) return;
     this.sendCancel(call);
     const what = call.method === undefined ? "ping" : call.method.fullName;
-    call.reject(
+    call.fail(
       new RpcError(Code.CANCELLED, `${what} was cancelled`, {
         cause: call.signal?.reason,
       }),
@@ -364,8 +287,17 @@ export class ClientConnection implements PendingCallOwner {
     this.events.connected(this);
   }
 
+  /** ArrivalClock: one reading for every reply of the chunk being decoded, taken on first use. */
+  arrivedAt(): number {
+    if (!this.decodingChunk) return Date.now();
+    if (this.chunkArrivedAt === 0) this.chunkArrivedAt = Date.now();
+    return this.chunkArrivedAt;
+  }
+
   private onData(chunk: Buffer): void {
     this.heartbeat?.received();
+    this.decodingChunk = true;
+    this.chunkArrivedAt = 0;
     try {
       this.decoder.push(chunk);
     } catch (error) {
@@ -375,6 +307,8 @@ export class ClientConnection implements PendingCallOwner {
           cause: error,
         }),
       );
+    } finally {
+      this.decodingChunk = false;
     }
   }
 
@@ -411,11 +345,11 @@ export class ClientConnection implements PendingCallOwner {
     try {
       outcome = call.codec.decodeOutcome(call.method, frame.body);
     } catch (error) {
-      call.reject(RpcError.from(error, Code.INTERNAL));
+      call.fail(RpcError.from(error, Code.INTERNAL));
       return;
     }
-    if (outcome.fieldId === 0) call.resolve(outcome.value);
-    else call.reject(outcome.value);
+    if (outcome.fieldId === 0) call.succeed(outcome.value);
+    else call.fail(outcome.value);
   }
 
   private onError(frame: Frame): void {
@@ -426,14 +360,14 @@ export class ClientConnection implements PendingCallOwner {
     }
     const call = this.pending.get(frame.requestId);
     if (call === undefined || !this.untrack(call)) return;
-    call.reject(decodeErrorBody(frame.body));
+    call.fail(decodeErrorBody(frame.body));
   }
 
   private onPong(frame: Frame): void {
     if (frame.requestId === 0) return;
     const call = this.pending.get(frame.requestId);
     if (call === undefined || call.method !== undefined || !this.untrack(call)) return;
-    call.resolve(performance.now() - call.startedAt);
+    call.succeed(performance.now() - call.startedAt);
   }
 
   private onGoaway(): void {
@@ -476,7 +410,7 @@ export class ClientConnection implements PendingCallOwner {
         : undefined;
     for (const call of calls) {
       this.untrack(call);
-      call.reject(lost === undefined ? error : lost.of(this.wasSent(call)));
+      call.fail(lost === undefined ? error : lost.of(this.wasSent(call)));
     }
     this.events.closed(this, error);
   }

@@ -1,4 +1,5 @@
 import type { CallOptions } from "../call.js";
+import { wallClock, type ArrivalClock, type CallObserver } from "../client/call-observer.js";
 import { Code, RpcError } from "../errors.js";
 import type { BreakerPermit } from "./circuit-breaker.js";
 import type { Endpoint } from "./endpoint.js";
@@ -15,66 +16,172 @@ export interface AttemptSettings {
 }
 
 /**
- * Sends one attempt of `call` to `endpoint` and books its outcome: breaker
- * permit, in-flight count, latency and counters. Rejects with a declared
- * exception or an RpcError.
+ * Who finishes a call whose first attempt nobody awaits (see startAttempt):
+ * the policy that runs it.
+ */
+export interface AttemptOwner {
+  /** The call is over: gives back what it holds. */
+  release(call: GovernedCall): void;
+  /** The rest of the call's policy after its attempt on `endpoint` failed with `error`; settles as the call should. */
+  continueAfterFailure(call: GovernedCall, endpoint: Endpoint, error: unknown): Promise<unknown>;
+}
+
+/**
+ * Sends one attempt of `call` to `endpoint`. The promise settles once the
+ * attempt is booked (breaker permit, in-flight count, latency, counters): it
+ * resolves with the value, or rejects with a declared exception or an RpcError.
+ *
+ * With an `owner`, the attempt is the call's first and nobody awaits it: the
+ * promise is the call's own. An answer then also ends the call
+ * (`owner.release`), and a failure hands the call to the rest of its policy
+ * (`owner.continueAfterFailure`), whose outcome settles the promise.
  *
  * The attempt is limited by the time left before the call's deadline (or
  * `attemptTimeoutMs` if smaller) and by the caller's signal, plus `cancel` for a
- * forking loser. A transport that enforces `timeoutMs` and `signal` itself
- * (a Channel) is handed just those: no controller, listener or timer is made
- * here. Any other transport is given a signal that aborts on the deadline and
- * is raced against it, so the call rejects in time even if it ignores both.
+ * forking loser. A transport that takes an observer (a Channel) is handed
+ * just those and tells the attempt of the outcome before settling its own
+ * promise, which is returned as it is: no controller, timer, listener, `then`
+ * or closure is made here. Any other transport is observed through its
+ * promise; one that does not enforce its deadline itself is given a signal
+ * that aborts on the deadline and is raced against it, so the call rejects in
+ * time even if it ignores both.
  *
  * The endpoint must have been checked with `canAccept()` with no await since.
- * runSequential inlines the first branch (see there); keep the two alike.
  */
-export async function runAttempt(
+export function startAttempt(
   settings: AttemptSettings,
   call: GovernedCall,
   endpoint: Endpoint,
   cancel: AbortSignal | undefined,
+  owner: AttemptOwner | undefined,
 ): Promise<unknown> {
-  const permit = openAttempt(call, endpoint);
+  let permit: BreakerPermit;
+  try {
+    permit = openAttempt(call, endpoint);
+  } catch (error) {
+    return owner === undefined ? Promise.reject(error) : owner.continueAfterFailure(call, endpoint, error);
+  }
   const wallNow = call.now();
   const started = settings.now === undefined ? wallNow : settings.now();
-  if (endpoint.enforcesCallLimits) {
-    try {
-      const result = await endpoint.transport.invoke(
+  const attempt = new Attempt(settings, call, endpoint, permit, started, owner);
+  try {
+    if (endpoint.observable) {
+      return endpoint.transport.invokeObserved!(
         call.method,
         call.args,
-        attemptOptions(call, cancel ?? call.callerSignal, wallNow, settings),
+        attemptTimeoutMs(call, wallNow, settings),
+        cancel ?? call.callerSignal,
+        call.options?.metadata,
+        wallNow,
+        attempt,
       );
-      attemptSucceeded(settings, endpoint, permit, started);
-      return result;
-    } catch (thrown) {
-      throw attemptFailed(settings, endpoint, permit, started, thrown);
+    }
+    return sendAndObserve(settings, call, endpoint, cancel, wallNow, attempt);
+  } catch (thrown) {
+    // Never sent (a closed transport, arguments the codec refuses...): booked and handled like any failure.
+    return new Promise((resolve, reject) => attempt.failed(thrown, resolve, reject));
+  }
+}
+
+/**
+ * The bookkeeping of one attempt, run when the transport reports the outcome
+ * (a CallObserver, so a Channel calls it before settling the call's promise).
+ */
+class Attempt implements CallObserver {
+  constructor(
+    private readonly settings: AttemptSettings,
+    private readonly call: GovernedCall,
+    private readonly endpoint: Endpoint,
+    private readonly permit: BreakerPermit,
+    private readonly started: number,
+    private readonly owner: AttemptOwner | undefined,
+  ) {}
+
+  answered(clock: ArrivalClock): void {
+    const endpoint = this.endpoint;
+    try {
+      attemptSucceeded(this.settings, endpoint, this.permit, this.started, clock);
+    } finally {
+      endpoint.callEnded();
+      this.owner?.release(this.call);
+    }
+  }
+
+  failed(thrown: unknown, resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+    const endpoint = this.endpoint;
+    let error: unknown;
+    try {
+      error = attemptFailed(this.settings, endpoint, this.permit, this.started, thrown);
     } finally {
       endpoint.callEnded();
     }
-  }
-  const attemptLimit = settings.attemptTimeoutMs;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    // The transport may ignore its deadline: abort and race it on the call's own signal.
-    let signal = cancel ?? call.signal;
-    if (attemptLimit !== undefined && attemptLimit < call.remainingMs(wallNow)) {
-      const attemptController = new AbortController();
-      signal = AbortSignal.any([signal, attemptController.signal]);
-      timer = abortAfter(attemptController, attemptLimit, endpoint.key);
+    const owner = this.owner;
+    if (owner === undefined) {
+      reject(error);
+      return;
     }
-    const result = await untilAborted(
-      endpoint.transport.invoke(call.method, call.args, attemptOptions(call, signal, wallNow, settings)),
-      signal,
-    );
-    attemptSucceeded(settings, endpoint, permit, started);
-    return result;
-  } catch (thrown) {
-    throw attemptFailed(settings, endpoint, permit, started, thrown);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    endpoint.callEnded();
+    // The policy goes on (requeue, retry, fallback) in a task of its own, not inside the transport's callback.
+    const call = this.call;
+    queueMicrotask(() => owner.continueAfterFailure(call, endpoint, error).then(resolve, reject));
   }
+}
+
+/** An attempt on a transport that takes no observer: observed through its promise. */
+function sendAndObserve(
+  settings: AttemptSettings,
+  call: GovernedCall,
+  endpoint: Endpoint,
+  cancel: AbortSignal | undefined,
+  wallNow: number,
+  attempt: Attempt,
+): Promise<unknown> {
+  const transport = endpoint.transport;
+  if (endpoint.enforcesCallLimits) {
+    const options = attemptOptions(call, cancel ?? call.callerSignal, wallNow, settings);
+    return settleThrough(transport.invoke(call.method, call.args, options), attempt, undefined);
+  }
+  // The transport may ignore its deadline: abort and race it on the call's own signal.
+  let signal = cancel ?? call.signal;
+  let timer: NodeJS.Timeout | undefined;
+  const attemptLimit = settings.attemptTimeoutMs;
+  if (attemptLimit !== undefined && attemptLimit < call.remainingMs(wallNow)) {
+    const attemptController = new AbortController();
+    signal = AbortSignal.any([signal, attemptController.signal]);
+    timer = abortAfter(attemptController, attemptLimit, endpoint.key);
+  }
+  try {
+    const reply = transport.invoke(call.method, call.args, attemptOptions(call, signal, wallNow, settings));
+    return settleThrough(untilAborted(reply, signal), attempt, timer);
+  } catch (error) {
+    clearTimeout(timer);
+    throw error;
+  }
+}
+
+/** A promise that settles like `reply` once `attempt` has been told of the outcome. */
+function settleThrough(reply: Promise<unknown>, attempt: Attempt, timer: NodeJS.Timeout | undefined): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    reply.then(
+      (value) => {
+        clearTimeout(timer);
+        try {
+          attempt.answered(wallClock);
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        try {
+          attempt.failed(error, resolve, reject);
+        } catch (thrown) {
+          reject(thrown);
+        }
+      },
+    );
+  });
 }
 
 /**
@@ -82,7 +189,7 @@ export async function runAttempt(
  * in flight. The caller must end it with attemptSucceeded or attemptFailed,
  * then `endpoint.callEnded()`.
  */
-export function openAttempt(call: GovernedCall, endpoint: Endpoint): BreakerPermit {
+function openAttempt(call: GovernedCall, endpoint: Endpoint): BreakerPermit {
   const permit = endpoint.breaker.acquire();
   if (permit === undefined) {
     throw new RpcError(Code.UNAVAILABLE, `provider ${endpoint.key} stopped taking calls before the attempt`);
@@ -94,19 +201,20 @@ export function openAttempt(call: GovernedCall, endpoint: Endpoint): BreakerPerm
 }
 
 /** Books an attempt that was answered: latency and a success for the breaker. */
-export function attemptSucceeded(
+function attemptSucceeded(
   settings: AttemptSettings,
   endpoint: Endpoint,
   permit: BreakerPermit,
   started: number,
+  clock: ArrivalClock,
 ): void {
-  const ended = settings.now === undefined ? Date.now() : settings.now();
+  const ended = settings.now === undefined ? clock.arrivedAt() : settings.now();
   endpoint.observeLatency(ended - started);
   endpoint.breaker.recordSuccess(permit, ended);
 }
 
 /** Books a failed attempt against the provider as its kind of error says; returns the error to report. */
-export function attemptFailed(
+function attemptFailed(
   settings: AttemptSettings,
   endpoint: Endpoint,
   permit: BreakerPermit,
@@ -131,7 +239,7 @@ export function attemptFailed(
 
 /**
  * Aborts `controller` with DEADLINE_EXCEEDED after `limitMs`. A function of its
- * own so that its closure does not make runAttempt's variables live in a
+ * own so that its closure does not make the caller's variables live in a
  * context allocated on every attempt.
  */
 function abortAfter(controller: AbortController, limitMs: number, address: string): NodeJS.Timeout {
@@ -143,25 +251,32 @@ function abortAfter(controller: AbortController, limitMs: number, address: strin
 }
 
 /**
- * The options of an attempt: the caller's, with the attempt's signal, routing
- * key and the time left before the deadline (or `attemptTimeoutMs` if
- * smaller), `wallNow` being Date.now(). The caller's own object is reused when
- * it says exactly that already (a first attempt sent at once, with the
- * caller's timeout). Written out field by field rather than spread: an object
- * spread here cost more than the rest of the governed call. Typed so that a
- * field added to CallOptions must be added here too.
+ * The timeout of an attempt: the time left before the call's deadline (or
+ * `attemptTimeoutMs` if smaller), `wallNow` being Date.now(); undefined when
+ * the call has no deadline.
  */
-export function attemptOptions(
+function attemptTimeoutMs(call: GovernedCall, wallNow: number, settings: AttemptSettings): number | undefined {
+  const remaining = call.remainingMs(wallNow);
+  const limit = settings.attemptTimeoutMs;
+  const timeLeft = limit !== undefined && limit < remaining ? limit : remaining;
+  // At least 1 ms: a transport may read 0 as "no deadline", and the shared deadline still applies.
+  return Number.isFinite(timeLeft) ? Math.max(1, Math.ceil(timeLeft)) : undefined;
+}
+
+/**
+ * The options of an attempt on a transport that takes no observer: the
+ * caller's, with the attempt's signal, routing key and timeout (see
+ * attemptTimeoutMs). The caller's own object is reused when it says exactly
+ * that already. Written out field by field rather than spread, and typed so
+ * that a field added to CallOptions must be added here too.
+ */
+function attemptOptions(
   call: GovernedCall,
   signal: AbortSignal | undefined,
   wallNow: number,
   settings: AttemptSettings,
 ): CallOptions {
-  const remaining = call.remainingMs(wallNow);
-  const limit = settings.attemptTimeoutMs;
-  const timeLeft = limit !== undefined && limit < remaining ? limit : remaining;
-  // At least 1 ms: a transport may read 0 as "no deadline", and the shared deadline still applies.
-  const timeoutMs = Number.isFinite(timeLeft) ? Math.max(1, Math.ceil(timeLeft)) : undefined;
+  const timeoutMs = attemptTimeoutMs(call, wallNow, settings);
   const options = call.options;
   const routeKey = call.routeKey;
   if (

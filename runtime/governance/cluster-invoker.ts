@@ -2,12 +2,11 @@ import type { CallOptions, Invoker } from "../call.js";
 import type { MethodDescriptor, ServiceDescriptor } from "../descriptor.js";
 import { Code, RpcError } from "../errors.js";
 import { defaultLogger, type Logger } from "../logger.js";
-import { runAttempt, type AttemptSettings } from "./attempt.js";
+import { startAttempt, type AttemptSettings } from "./attempt.js";
 import { untilAborted } from "./until-aborted.js";
 import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.js";
 import { createBalancer } from "./balancer-factory.js";
 import { Bulkhead, DEFAULT_BULKHEAD } from "./bulkhead.js";
-import type { CallScope } from "./call-scope.js";
 import { DEFAULT_BREAKER_OPTIONS } from "./circuit-breaker.js";
 import { checkClusterOptions } from "./check-cluster-options.js";
 import type { ClusterInvokerOptions, FallbackFunction } from "./cluster-options.js";
@@ -18,7 +17,7 @@ import { GovernedCall } from "./governed-call.js";
 import { DEFAULT_HEALTH_FAILURE_CODES, isDeclaredException, isServiceFailure } from "./failure-classification.js";
 import type { LoadBalancer, PickContext } from "./load-balancer.js";
 import { resolveMethodPolicy, type MethodPolicy, type ServiceCallDefaults } from "./method-policy.js";
-import { runPolicy, type PolicyEnvironment } from "./policy-execution.js";
+import { continueAfterFailure, runPolicy, type PolicyEnvironment } from "./policy-execution.js";
 import { ProviderSet } from "./provider-set.js";
 import { DEFAULT_RETRY_BUDGET, RetryBudget } from "./retry-budget.js";
 import type { RandomSource } from "./seeded-random.js";
@@ -58,6 +57,8 @@ export class ClusterInvoker implements Invoker {
   private fallbacks = 0;
   /** Resolved settings per method, computed on its first call. */
   private readonly policies = new Map<MethodDescriptor, MethodPolicy>();
+  private lastMethod: MethodDescriptor | undefined;
+  private lastPolicy: MethodPolicy | undefined;
   /** Shared by every call; per-call facts travel in the GovernedCall. */
   private readonly environment: PolicyEnvironment;
   private readonly attemptSettings: AttemptSettings;
@@ -116,7 +117,7 @@ export class ClusterInvoker implements Invoker {
     this.environment = {
       select: (call, skip) => this.select(call, skip),
       noProvider: () => this.providers.noProviderError(),
-      attempt: (call, endpoint, cancel) => runAttempt(this.attemptSettings, call, endpoint, cancel),
+      attempt: (call, endpoint, cancel) => startAttempt(this.attemptSettings, call, endpoint, cancel, undefined),
       attemptSettings: this.attemptSettings,
       budget: this.budget,
       backoff: this.backoff,
@@ -129,6 +130,7 @@ export class ClusterInvoker implements Invoker {
         this.bulkhead.leave();
         call.dispose();
       },
+      continueAfterFailure: (call, endpoint, error) => continueAfterFailure(this.environment, call, endpoint, error),
     };
   }
 
@@ -143,7 +145,7 @@ export class ClusterInvoker implements Invoker {
     this.calls += 1;
     this.budget.deposit();
     // The usual call: providers known, not cancelled, a slot free. It goes straight to its policy, which
-    // recovers and releases it too, so governance adds one async frame to it and no await of its own.
+    // recovers and releases it too; answered at once, it gets the transport's own promise.
     if (this.discovered && call.callerSignal?.aborted !== true && this.bulkhead.tryEnter()) {
       return runPolicy(this.environment, call);
     }
@@ -209,7 +211,7 @@ export class ClusterInvoker implements Invoker {
   }
 
   /** Waits for the first provider list, within the call's deadline and cancellation. */
-  private async discovery(scope: CallScope): Promise<void> {
+  private async discovery(scope: GovernedCall): Promise<void> {
     try {
       await untilAborted(this.started, scope.signal);
     } catch (error) {
@@ -220,11 +222,15 @@ export class ClusterInvoker implements Invoker {
   }
 
   private policyOf(method: MethodDescriptor): MethodPolicy {
+    // Calls often repeat one method: that one is found without the map.
+    if (method === this.lastMethod) return this.lastPolicy!;
     let policy = this.policies.get(method);
     if (policy === undefined) {
       policy = resolveMethodPolicy(method, this.options.methods?.[method.name], this.defaults);
       this.policies.set(method, policy);
     }
+    this.lastMethod = method;
+    this.lastPolicy = policy;
     return policy;
   }
 

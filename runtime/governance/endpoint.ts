@@ -33,6 +33,8 @@ export class Endpoint implements BalancedEndpoint {
   readonly breaker: CircuitBreaker;
   /** See ProviderTransport.enforcesCallLimits. */
   readonly enforcesCallLimits: boolean;
+  /** The transport has ProviderTransport.invokeObserved (and enforces its call limits). */
+  readonly observable: boolean;
   inFlight = 0;
   calls = 0;
   failures = 0;
@@ -56,6 +58,7 @@ export class Endpoint implements BalancedEndpoint {
   ) {
     this.key = info.address;
     this.enforcesCallLimits = transport instanceof Channel || transport.enforcesCallLimits === true;
+    this.observable = this.enforcesCallLimits && typeof transport.invokeObserved === "function";
     this.probeTimeoutMs = breakerOptions.probeIntervalMs;
     this.breaker = new CircuitBreaker(
       breakerOptions,

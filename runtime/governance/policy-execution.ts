@@ -1,8 +1,7 @@
 import { Code, RpcError } from "../errors.js";
-import { attemptFailed, attemptOptions, attemptSucceeded, openAttempt, type AttemptSettings } from "./attempt.js";
-import type { BreakerPermit } from "./circuit-breaker.js";
+import { startAttempt, type AttemptOwner, type AttemptSettings } from "./attempt.js";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
-import { abortableDelay } from "./call-scope.js";
+import { abortableDelay } from "./abortable-delay.js";
 import type { Endpoint } from "./endpoint.js";
 import { isDeclaredException, isRetryableError } from "./failure-classification.js";
 import type { GovernedCall } from "./governed-call.js";
@@ -15,7 +14,7 @@ import type { RandomSource } from "./seeded-random.js";
  * What a policy needs from the cluster invoker. Made once per invoker: every
  * per-call fact travels in the GovernedCall, so a call builds no closures.
  */
-export interface PolicyEnvironment {
+export interface PolicyEnvironment extends AttemptOwner {
   /**
    * Picks a provider that can take a call, skipping those `skip` rejects (none
    * when undefined). Start its attempt before the next await.
@@ -38,13 +37,13 @@ export interface PolicyEnvironment {
   recover(error: unknown, call: GovernedCall): Promise<unknown>;
   /** The call is over: gives back its bulkhead slot and releases its scope. */
   release(call: GovernedCall): void;
+  /** This module's continueAfterFailure with this environment (an AttemptOwner calls it). */
+  continueAfterFailure(call: GovernedCall, endpoint: Endpoint, error: unknown): Promise<unknown>;
 }
 
 /**
  * Runs an admitted call (it holds a bulkhead slot) to its end under its
  * policy: the attempts, then recovery if they failed, then `env.release`.
- * Doing all of it in one async function keeps a call that succeeds at once to
- * a single async frame of governance.
  */
 export function runPolicy(env: PolicyEnvironment, call: GovernedCall): Promise<unknown> {
   return call.policy.policy === "forking" ? runForking(env, call) : runSequential(env, call);
@@ -61,10 +60,10 @@ export function runPolicy(env: PolicyEnvironment, call: GovernedCall): Promise<u
  * connection was lost under it, is requeued on another provider: see
  * isRequeueable.
  *
- * The usual call (a provider that enforces its own deadline answers the first
- * attempt) is run here without an async function: its reply is booked in one
- * `then`, which costs less than resuming an async frame. Anything else goes on
- * in sequentialAttempts.
+ * The first attempt is started without an async function, as the owner of the
+ * call (see startAttempt): when it is answered, which is the usual call, the
+ * caller gets the transport's own promise and governance adds no promise hop.
+ * Anything else goes on in sequentialAttempts.
  */
 function runSequential(env: PolicyEnvironment, call: GovernedCall): Promise<unknown> {
   let endpoint: Endpoint | undefined;
@@ -73,47 +72,22 @@ function runSequential(env: PolicyEnvironment, call: GovernedCall): Promise<unkn
   } catch (error) {
     return recoverAndRelease(env, call, error);
   }
-  if (endpoint === undefined || !endpoint.enforcesCallLimits) {
-    return sequentialAttempts(env, call, endpoint, false, undefined);
-  }
-  const settings = env.attemptSettings;
-  let permit: BreakerPermit;
-  try {
-    permit = openAttempt(call, endpoint);
-  } catch (error) {
-    return sequentialAttempts(env, call, endpoint, true, error);
-  }
-  const wallNow = call.now();
-  const started = settings.now === undefined ? wallNow : settings.now();
-  let reply: Promise<unknown>;
-  try {
-    reply = endpoint.transport.invoke(
-      call.method,
-      call.args,
-      attemptOptions(call, call.callerSignal, wallNow, settings),
-    );
-  } catch (thrown) {
-    const error = attemptFailed(settings, endpoint, permit, started, thrown);
-    endpoint.callEnded();
-    return sequentialAttempts(env, call, endpoint, true, error);
-  }
-  const answered = endpoint;
-  return reply.then(
-    (result) => {
-      try {
-        attemptSucceeded(settings, answered, permit, started);
-      } finally {
-        answered.callEnded();
-        env.release(call);
-      }
-      return result;
-    },
-    (thrown: unknown) => {
-      const error = attemptFailed(settings, answered, permit, started, thrown);
-      answered.callEnded();
-      return sequentialAttempts(env, call, answered, true, error);
-    },
-  );
+  if (endpoint === undefined) return sequentialAttempts(env, call, undefined, undefined);
+  return startAttempt(env.attemptSettings, call, endpoint, undefined, env);
+}
+
+/**
+ * What runSequential's call does after its first attempt, on `endpoint`,
+ * failed with `error` (already booked): the rest of the policy, ending with
+ * recovery if the call failed, then `env.release`.
+ */
+export function continueAfterFailure(
+  env: PolicyEnvironment,
+  call: GovernedCall,
+  endpoint: Endpoint,
+  error: unknown,
+): Promise<unknown> {
+  return sequentialAttempts(env, call, endpoint, error);
 }
 
 /** A call that failed before any attempt: its recovery, then its release. */
@@ -126,79 +100,72 @@ async function recoverAndRelease(env: PolicyEnvironment, call: GovernedCall, err
 }
 
 /**
- * runSequential's attempts from the first one on: `first` is the provider
- * selected for it (undefined: none could take the call), and when
- * `firstFailed` it has already been made there and failed with `firstError`.
- * After each failure the call is requeued (see isRequeueable), else retried
- * under the policy's rules, else it fails with every attempt named
- * (see callFailure). Ends with recovery if it failed, then `env.release`.
+ * runSequential's call after its first attempt: `first` is the provider that
+ * attempt was made on and failed with `firstError` (undefined: no provider
+ * could take the call). After each failure the call is requeued (see
+ * isRequeueable), else retried under the policy's rules, else it fails with
+ * every attempt named (see callFailure). Ends with recovery if it failed, then
+ * `env.release`.
  */
 async function sequentialAttempts(
   env: PolicyEnvironment,
   call: GovernedCall,
   first: Endpoint | undefined,
-  firstFailed: boolean,
   firstError: unknown,
 ): Promise<unknown> {
   const policy = call.policy;
   const maxRetries = retriesAllowed(policy);
-  // Only a failed attempt needs these, so a call answered at once builds nothing.
-  let tried: Set<Endpoint> | undefined;
-  let failed: FailedAttempt[] | undefined;
+  const tried = new Set<Endpoint>();
+  const failed: FailedAttempt[] = [];
   let retries = 0;
   let requeues = 0;
   let endpoint = first;
-  let pendingError = firstFailed;
+  let error = firstError;
   try {
     if (endpoint === undefined) throw env.noProvider();
     for (;;) {
-      let error: unknown;
-      try {
-        if (pendingError) {
-          pendingError = false;
-          throw firstError;
+      // The service's answer, or a caller who gave up: reported as they are.
+      if (isDeclaredException(error) || call.cancelledByCaller) throw error;
+      failed.push({ address: endpoint.key, error });
+      tried.add(endpoint);
+      if (call.ended) throw callFailure(call.method.fullName, failed);
+
+      const requeueTo =
+        requeues < MAX_REQUEUES_PER_CALL && isRequeueable(error, policy)
+          ? env.select(call, (e) => tried.has(e))
+          : undefined;
+      if (requeueTo !== undefined) {
+        requeues += 1;
+        env.onRequeue();
+        endpoint = requeueTo;
+      } else {
+        if (retries >= maxRetries || !isRetryableError(error, policy.idempotent)) {
+          throw callFailure(call.method.fullName, failed, whyNotRetried(call, error));
         }
+        const delay = backoffDelay(retries + 1, env.backoff, env.random);
+        // A retry that cannot start before the deadline would only turn the real error into a timeout.
+        if (delay >= call.remainingMs()) {
+          throw callFailure(call.method.fullName, failed, "the deadline would pass during its backoff");
+        }
+        if (!env.budget.tryWithdraw()) {
+          env.onRetryDenied();
+          throw callFailure(call.method.fullName, failed, "retry budget exhausted");
+        }
+        retries += 1;
+        env.onRetry();
+        await abortableDelay(delay, call.signal);
+        const next = selectRetry(env, call, endpoint, tried);
+        if (next === undefined) throw callFailure(call.method.fullName, failed, env.noProvider().message);
+        endpoint = next;
+      }
+      try {
         return await env.attempt(call, endpoint, undefined);
       } catch (thrown) {
         error = thrown;
       }
-      // The service's answer, or a caller who gave up: reported as they are.
-      if (isDeclaredException(error) || call.cancelledByCaller) throw error;
-      (failed ??= []).push({ address: endpoint.key, error });
-      const triedSoFar = (tried ??= new Set()).add(endpoint);
-      if (call.ended) throw callFailure(call.method.fullName, failed);
-
-      if (requeues < MAX_REQUEUES_PER_CALL && isRequeueable(error, policy)) {
-        const other = env.select(call, (e) => triedSoFar.has(e));
-        if (other !== undefined) {
-          requeues += 1;
-          env.onRequeue();
-          endpoint = other;
-          continue;
-        }
-      }
-
-      if (retries >= maxRetries || !isRetryableError(error, policy.idempotent)) {
-        throw callFailure(call.method.fullName, failed, whyNotRetried(call, error));
-      }
-      const delay = backoffDelay(retries + 1, env.backoff, env.random);
-      // A retry that cannot start before the deadline would only turn the real error into a timeout.
-      if (delay >= call.remainingMs()) {
-        throw callFailure(call.method.fullName, failed, "the deadline would pass during its backoff");
-      }
-      if (!env.budget.tryWithdraw()) {
-        env.onRetryDenied();
-        throw callFailure(call.method.fullName, failed, "retry budget exhausted");
-      }
-      retries += 1;
-      env.onRetry();
-      await abortableDelay(delay, call.signal);
-      const next = selectRetry(env, call, endpoint, triedSoFar);
-      if (next === undefined) throw callFailure(call.method.fullName, failed, env.noProvider().message);
-      endpoint = next;
     }
-  } catch (error) {
-    return await env.recover(error, call);
+  } catch (failure) {
+    return await env.recover(failure, call);
   } finally {
     env.release(call);
   }

@@ -1,4 +1,6 @@
 import type { Invoker } from "../call.js";
+import type { CallObserver } from "../client/call-observer.js";
+import type { MethodDescriptor } from "../descriptor.js";
 import type { ProviderInfo } from "../registry/registry.js";
 
 /** Transport events governance listens to. */
@@ -27,6 +29,23 @@ export interface ProviderTransport extends Invoker {
    * so a transport that ignores both still cannot outlive the deadline.
    */
   readonly enforcesCallLimits?: boolean;
+  /**
+   * Optional, for a transport that enforces its call limits (above): invoke()
+   * with the options as arguments (`now` being the caller's Date.now()), telling
+   * `observer` of the outcome before the returned promise settles, and throwing
+   * instead of rejecting when the call cannot be sent. Governance then books an
+   * attempt without a promise, closure or options object of its own. A Channel
+   * has it.
+   */
+  invokeObserved?(
+    method: MethodDescriptor,
+    args: readonly unknown[],
+    timeoutMs: number | undefined,
+    signal: AbortSignal | undefined,
+    metadata: Record<string, string> | undefined,
+    now: number,
+    observer: CallObserver,
+  ): Promise<unknown>;
   /** Graceful close: lets calls in flight finish. */
   close(): Promise<void>;
 }

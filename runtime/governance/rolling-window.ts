@@ -8,6 +8,10 @@ export class RollingWindow {
   private readonly starts: number[];
   private readonly calls: number[];
   private readonly failures: number[];
+  /** The bucket written last and the time span it covers: most records land in it again. */
+  private currentIndex = 0;
+  private currentStart = -Infinity;
+  private currentEnd = -Infinity;
 
   constructor(
     windowMs: number,
@@ -41,6 +45,8 @@ export class RollingWindow {
   }
 
   reset(): void {
+    this.currentStart = -Infinity;
+    this.currentEnd = -Infinity;
     this.starts.fill(-Infinity);
     this.calls.fill(0);
     this.failures.fill(0);
@@ -51,6 +57,7 @@ export class RollingWindow {
   }
 
   private bucketAt(time: number): number {
+    if (time >= this.currentStart && time < this.currentEnd) return this.currentIndex;
     const start = this.bucketStart(time);
     const index = Math.floor(start / this.bucketMs) % RollingWindow.bucketCount;
     if (this.starts[index] !== start) {
@@ -58,6 +65,9 @@ export class RollingWindow {
       this.calls[index] = 0;
       this.failures[index] = 0;
     }
+    this.currentIndex = index;
+    this.currentStart = start;
+    this.currentEnd = start + this.bucketMs;
     return index;
   }
 }

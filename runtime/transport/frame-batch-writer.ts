@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
-import type { DeferredBody } from "../wire/deferred-body.js";
-import { encodeFrame, encodeFrameDeferredInto, type FrameSink } from "../wire/frame-encoder.js";
+import type { FrameBody } from "../wire/deferred-body.js";
+import { encodeFrame, encodeFrameInto, type FrameSink } from "../wire/frame-encoder.js";
 import type { FrameLimits } from "../wire/frame-limits.js";
 import type { CodecId, Frame, FrameKind } from "../wire/frame.js";
 
@@ -18,7 +18,7 @@ const joinLimitBytes = 256 * 1024;
  * single `socket.write` in a `setImmediate` flush: many calls issued together cost
  * one syscall, and a reply burst costs one too.
  *
- * Frames given to writeDeferred() are encoded straight into a slab shared by the
+ * Frames given to writeFrame() are encoded straight into a slab shared by the
  * batches, so a batch of them costs neither a buffer per frame nor a copy at
  * flush: the batch is written as a view of the slab, and later batches go to the
  * slab's unused rest (a view handed to the socket is never written over).
@@ -65,26 +65,31 @@ export class FrameBatchWriter implements FrameSink {
   }
 
   /**
-   * Encodes a frame with a codec's deferred body into the batch and returns its
-   * size. Throws as encodeFrameDeferred does, having queued nothing.
+   * Encodes a frame into the batch and returns its size. Throws as
+   * encodeFrameParts does, having queued nothing.
    */
-  writeDeferred(
+  writeFrame(
     kind: FrameKind,
     requestId: number,
     method: string,
     codec: CodecId,
     deadlineMs: number,
     metadata: Record<string, string> | undefined,
-    body: DeferredBody,
+    body: FrameBody,
   ): number {
-    const size = encodeFrameDeferredInto(this, kind, requestId, method, codec, deadlineMs, metadata, body, this.limits);
+    const size = encodeFrameInto(this, kind, requestId, method, codec, deadlineMs, metadata, body, this.limits);
     this.bytes += size;
     this.schedule();
     return size;
   }
 
+  /** Calls `onWritten` once the batch being built (with what was queued so far) is handed to the socket, or fails. */
+  afterBatchWritten(onWritten: WrittenCallback): void {
+    (this.callbacks ??= []).push(onWritten);
+  }
+
   /**
-   * Takes back the frame writeDeferred() just queued (nothing may have been
+   * Takes back the frame writeFrame() just queued (nothing may have been
    * written since), for a caller that finds it must not be sent after all.
    */
   unwriteLast(size: number): void {

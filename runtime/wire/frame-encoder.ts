@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { Code, RpcError } from "../errors.js";
 import { writeUtf8 } from "./buffer-utf8.js";
-import type { DeferredBody } from "./deferred-body.js";
+import type { FrameBody } from "./deferred-body.js";
 import { CodecId, FrameFlags, type Frame, type FrameKind } from "./frame.js";
 import { defaultFrameLimits, maxInflatedBodyBytes, type FrameLimits } from "./frame-limits.js";
 import {
@@ -30,7 +30,8 @@ import {
  * programming errors and throw a RangeError.
  */
 export function encodeFrame(frame: Frame, limits: FrameLimits = defaultFrameLimits): Buffer {
-  encodeParts(
+  encodeInto(
+    ownBuffer,
     frame.kind,
     frame.requestId,
     frame.method,
@@ -39,30 +40,27 @@ export function encodeFrame(frame: Frame, limits: FrameLimits = defaultFrameLimi
     frame.deadlineMs,
     frame.metadata,
     frame.body,
-    undefined,
     limits,
-    ownBuffer,
   );
   return ownBuffer.take();
 }
 
 /**
- * encodeFrame for a body still in a codec's scratch space: the body is copied
- * once, straight into the frame, and no Frame object is needed. Same checks,
- * gzip and errors as encodeFrame (flags start at 0). The body is consumed
- * (copied out) unless this throws.
+ * encodeFrame from the frame's parts, without a Frame object (flags start at
+ * 0). A DeferredBody is copied once, straight into the frame, and is consumed
+ * unless this throws.
  */
-export function encodeFrameDeferred(
+export function encodeFrameParts(
   kind: FrameKind,
   requestId: number,
   method: string,
   codec: CodecId,
   deadlineMs: number,
   metadata: Record<string, string> | undefined,
-  body: DeferredBody,
+  body: FrameBody,
   limits: FrameLimits = defaultFrameLimits,
 ): Buffer {
-  encodeParts(kind, requestId, method, codec, 0, deadlineMs, metadata, undefined, body, limits, ownBuffer);
+  encodeInto(ownBuffer, kind, requestId, method, codec, 0, deadlineMs, metadata, body, limits);
   return ownBuffer.take();
 }
 
@@ -78,10 +76,10 @@ export interface FrameSink {
 }
 
 /**
- * encodeFrameDeferred into `sink`: every check happens before reserve() is
+ * encodeFrameParts into `sink`: every check happens before reserve() is
  * called, so a frame that throws takes no room. Returns the frame's size.
  */
-export function encodeFrameDeferredInto(
+export function encodeFrameInto(
   sink: FrameSink,
   kind: FrameKind,
   requestId: number,
@@ -89,10 +87,10 @@ export function encodeFrameDeferredInto(
   codec: CodecId,
   deadlineMs: number,
   metadata: Record<string, string> | undefined,
-  body: DeferredBody,
+  body: FrameBody,
   limits: FrameLimits = defaultFrameLimits,
 ): number {
-  return encodeParts(kind, requestId, method, codec, 0, deadlineMs, metadata, undefined, body, limits, sink);
+  return encodeInto(sink, kind, requestId, method, codec, 0, deadlineMs, metadata, body, limits);
 }
 
 const emptyBuffer = Buffer.alloc(0);
@@ -116,8 +114,9 @@ class OwnBufferSink implements FrameSink {
 
 const ownBuffer = new OwnBufferSink();
 
-/** Exactly one of `body` and `deferred` is set. Returns the frame's size. */
-function encodeParts(
+/** The one frame encoder behind the exported ones. Returns the frame's size. */
+function encodeInto(
+  sink: FrameSink,
   kind: FrameKind,
   requestId: number,
   method: string,
@@ -125,25 +124,16 @@ function encodeParts(
   flags: number,
   deadlineMs: number,
   metadata: Record<string, string> | undefined,
-  body: Uint8Array | undefined,
-  deferred: DeferredBody | undefined,
+  body: FrameBody,
   limits: FrameLimits,
-  sink: FrameSink,
 ): number {
-  let bodyBytes = deferred === undefined ? body!.byteLength : deferred.byteLength;
+  let bodyBytes = body.byteLength;
   if ((flags & FrameFlags.Gzip) === 0 && bodyBytes > limits.compressThresholdBytes) {
     const inflatedLimit = maxInflatedBodyBytes(limits);
     if (bodyBytes > inflatedLimit) {
       throw tooLarge(kind, method, `its body of ${bodyBytes} bytes is over the limit of ${inflatedLimit} bytes`);
     }
-    if (deferred !== undefined) {
-      // gzip needs the bytes in one piece; bodies this large are rare enough to copy.
-      const whole = Buffer.allocUnsafe(bodyBytes);
-      deferred.copyTo(whole, 0);
-      deferred = undefined;
-      body = whole;
-    }
-    body = gzipSync(body!);
+    body = gzipSync(bytesOf(body));
     bodyBytes = body.byteLength;
     flags |= FrameFlags.Gzip;
   }
@@ -202,9 +192,17 @@ function encodeParts(
       pos += 4 + valueLength;
     }
   }
-  if (deferred !== undefined) deferred.copyTo(buf, pos);
-  else buf.set(body!, pos);
+  if (body instanceof Uint8Array) buf.set(body, pos);
+  else body.copyTo(buf, pos);
   return total;
+}
+
+/** The body's bytes in one piece (gzip needs them so); a DeferredBody is copied out, which only large bodies pay. */
+function bytesOf(body: FrameBody): Uint8Array {
+  if (body instanceof Uint8Array) return body;
+  const whole = Buffer.allocUnsafe(body.byteLength);
+  body.copyTo(whole, 0);
+  return whole;
 }
 
 function tooLarge(kind: FrameKind, method: string, detail: string): RpcError {

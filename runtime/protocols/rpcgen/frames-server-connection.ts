@@ -8,9 +8,9 @@ import type { ServedConnection } from "../../server/served-connection.js";
 import { ServerCall } from "../../server/server-call.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
 import { FrameBatchWriter } from "../../transport/frame-batch-writer.js";
-import { hasDeferredBodies } from "../../wire/deferred-body.js";
+import { outcomeBody } from "../../wire/deferred-body.js";
 import { encodeErrorBody } from "../../wire/error-body.js";
-import { encodeFrameDeferred } from "../../wire/frame-encoder.js";
+import { encodeFrameParts } from "../../wire/frame-encoder.js";
 import { FrameDecoder, FrameError } from "../../wire/frame-decoder.js";
 import { inflateFrameBody } from "../../wire/inflate-frame-body.js";
 import { CodecId, type Frame, FrameFlags, FrameKind } from "../../wire/frame.js";
@@ -325,7 +325,7 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
     const id = frame.requestId;
     const registered = env.dispatcher.lookup(frame.method);
     if (registered === undefined) {
-      this.refuseCall(oneway, id, env.dispatcher.unknownMethod(frame.method, oneway, this.peer, this.protocol));
+      this.refuseCall(oneway, id, env.dispatcher.unknownMethod(frame.method, oneway, this.peer, this.protocol, frame.metadata));
       return;
     }
     if (!oneway && this.running.has(id)) {
@@ -395,19 +395,15 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
   // ---- writing ----
 
   /**
-   * Encodes and queues a reply; throws only when the outcome cannot be encoded. A
-   * codec with the DeferredBody fast path has its body copied straight into the frame.
+   * Encodes and queues a reply; throws only when the outcome cannot be encoded.
+   * The body is copied straight into the frame, whatever form the codec left it in.
    */
   private sendOutcome(call: ServerCall, outcome: Outcome): void {
     const codec = call.tag as MessageCodec;
-    if (!hasDeferredBodies(codec)) {
-      this.send(replyFrame(call, codec, codec.encodeOutcome(call.method, outcome)));
-      return;
-    }
-    const body = codec.encodeOutcomeDeferred(call.method, outcome);
+    const body = outcomeBody(codec, call.method, outcome);
     let bytes: Buffer;
     try {
-      bytes = encodeFrameDeferred(FrameKind.Reply, call.requestId, "", codec.id, 0, undefined, body, this.env.limits.frameLimits);
+      bytes = encodeFrameParts(FrameKind.Reply, call.requestId, "", codec.id, 0, undefined, body, this.env.limits.frameLimits);
     } catch (error) {
       this.replyNotSent(call.requestId, "", error);
       return;
@@ -500,18 +496,5 @@ function errorFrame(requestId: number, error: RpcError): Frame {
     deadlineMs: 0,
     metadata: undefined,
     body: encodeErrorBody(error),
-  };
-}
-
-function replyFrame(call: ServerCall, codec: MessageCodec, body: Uint8Array): Frame {
-  return {
-    kind: FrameKind.Reply,
-    requestId: call.requestId,
-    method: "",
-    codec: codec.id,
-    flags: 0,
-    deadlineMs: 0,
-    metadata: undefined,
-    body,
   };
 }

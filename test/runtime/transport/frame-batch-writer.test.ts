@@ -34,7 +34,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 function queueCall(writer: FrameBatchWriter, id: number, text: string): number {
   const body = binaryCodec.encodeArgsDeferred(echo, [text, id]);
-  return writer.writeDeferred(FrameKind.Call, id, echo.fullName, CodecId.Binary, 100, { n: String(id) }, body);
+  return writer.writeFrame(FrameKind.Call, id, echo.fullName, CodecId.Binary, 100, { n: String(id) }, body);
 }
 
 describe("FrameBatchWriter", () => {

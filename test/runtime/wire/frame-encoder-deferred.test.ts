@@ -3,8 +3,8 @@ import { Code, RpcError, type FrameLimits } from "@rpcgen/runtime";
 import { CodecId, FrameKind, type Frame } from "@rpcgen/runtime/internal/wire/frame.js";
 import { FrameDecoder } from "@rpcgen/runtime/internal/wire/frame-decoder.js";
 import { binaryCodec } from "@rpcgen/runtime/internal/codec/binary-codec.js";
-import { encodeFrame, encodeFrameDeferred } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
-import { hasDeferredBodies } from "@rpcgen/runtime/internal/wire/deferred-body.js";
+import { encodeFrame, encodeFrameParts } from "@rpcgen/runtime/internal/wire/frame-encoder.js";
+import { argsBody, hasDeferredBodies } from "@rpcgen/runtime/internal/wire/deferred-body.js";
 import { jsonCodec } from "@rpcgen/runtime/internal/codec/json-codec.js";
 import { echo } from "../codec/fixtures/lab-descriptors.js";
 import { comparable } from "./frame-samples.js";
@@ -35,11 +35,11 @@ function bothWays(args: unknown[], frameLimits: FrameLimits): { plain: Buffer; d
     frameLimits,
   );
   const body = binaryCodec.encodeArgsDeferred(echo, args);
-  const deferred = encodeFrameDeferred(FrameKind.Call, 7, echo.fullName, CodecId.Binary, 250, metadata, body, frameLimits);
+  const deferred = encodeFrameParts(FrameKind.Call, 7, echo.fullName, CodecId.Binary, 250, metadata, body, frameLimits);
   return { plain, deferred };
 }
 
-describe("encodeFrameDeferred", () => {
+describe("encodeFrameParts", () => {
   it("writes the same bytes as encodeFrame with the body the codec would return", () => {
     const { plain, deferred } = bothWays(["héllo", 42], limits);
     expect(deferred.equals(plain)).toBe(true);
@@ -60,7 +60,7 @@ describe("encodeFrameDeferred", () => {
     const body = binaryCodec.encodeArgsDeferred(echo, ["x".repeat(200), 1]);
     let caught: unknown;
     try {
-      encodeFrameDeferred(FrameKind.Call, 1, echo.fullName, CodecId.Binary, 0, undefined, body, small);
+      encodeFrameParts(FrameKind.Call, 1, echo.fullName, CodecId.Binary, 0, undefined, body, small);
     } catch (error) {
       caught = error;
     }
@@ -75,8 +75,8 @@ describe("encodeFrameDeferred", () => {
   it("keeps bodies apart when a second one is encoded before the first is copied", () => {
     const first = binaryCodec.encodeArgsDeferred(echo, ["first", 1]);
     const second = binaryCodec.encodeArgsDeferred(echo, ["second", 2]);
-    const secondFrame = encodeFrameDeferred(FrameKind.Call, 2, echo.fullName, CodecId.Binary, 0, undefined, second);
-    const firstFrame = encodeFrameDeferred(FrameKind.Call, 1, echo.fullName, CodecId.Binary, 0, undefined, first);
+    const secondFrame = encodeFrameParts(FrameKind.Call, 2, echo.fullName, CodecId.Binary, 0, undefined, second);
+    const firstFrame = encodeFrameParts(FrameKind.Call, 1, echo.fullName, CodecId.Binary, 0, undefined, first);
     expect(binaryCodec.decodeArgs(echo, decodeOne(firstFrame, limits).body)).toEqual(["first", 1]);
     expect(binaryCodec.decodeArgs(echo, decodeOne(secondFrame, limits).body)).toEqual(["second", 2]);
   });
@@ -103,6 +103,16 @@ describe("encodeFrameDeferred", () => {
   it("is offered by the binary codec only", () => {
     expect(hasDeferredBodies(binaryCodec)).toBe(true);
     expect(hasDeferredBodies(jsonCodec)).toBe(false);
+  });
+
+  it("takes a body of its own bytes too, as the JSON codec gives it", () => {
+    const args = ["héllo", 42];
+    const fromBytes = encodeFrameParts(FrameKind.Call, 7, echo.fullName, CodecId.Json, 250, undefined, jsonCodec.encodeArgs(echo, args), limits);
+    const body = argsBody(jsonCodec, echo, args);
+    expect(body).toBeInstanceOf(Uint8Array);
+    const viaArgsBody = encodeFrameParts(FrameKind.Call, 7, echo.fullName, CodecId.Json, 250, undefined, body, limits);
+    expect(viaArgsBody.equals(fromBytes)).toBe(true);
+    expect(jsonCodec.decodeArgs(echo, decodeOne(fromBytes, limits).body)).toEqual(args);
   });
 });
 
