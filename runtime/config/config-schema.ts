@@ -82,8 +82,8 @@ export const serviceClientSchema = z.strictObject({
   /** Sent to the providers as a bearer token: `{ env: NAME }` or `{ file: PATH }`. */
   token: secretSchema.optional(),
   protocol: clientProtocol.optional(),
-  /** With protocol thrift: TFramedTransport or the unframed TBufferedTransport, TBinaryProtocol or TCompactProtocol, TMultiplexedProtocol names. */
-  transport: oneOf(["framed", "buffered"] as const).optional(),
+  /** With protocol thrift: TFramedTransport, the unframed TBufferedTransport or THeader (which carries the token and trace context), TBinaryProtocol or TCompactProtocol, TMultiplexedProtocol names. */
+  transport: oneOf(["framed", "buffered", "header"] as const).optional(),
   thriftProtocol: oneOf(["binary", "compact"] as const).optional(),
   multiplexed: flag.optional(),
   codec: codec.optional(),

@@ -78,6 +78,8 @@ export function clusterOptionsFromConfig(
               withoutUndefined({
                 transport: settings.transport,
                 protocol: settings.thriftProtocol,
+                // Only THeader carries metadata to send a token in.
+                token: settings.transport === "header" ? clientSecurity(config, service.name).token : undefined,
                 multiplexed: settings.multiplexed,
                 poolSize: settings.poolSize,
                 connectTimeoutMs: settings.connectTimeoutMs,

@@ -1,3 +1,4 @@
+import { writeUtf8 } from "../../wire/buffer-utf8.js";
 import type { ThriftOutput } from "./thrift-output.js";
 import { ThriftProtocolError } from "./thrift-protocol-error.js";
 
@@ -100,20 +101,73 @@ export function parseHeaderFrame(buf: Buffer, start: number, end: number): Heade
 }
 
 /**
- * Reply frame prefix: length (patched by the write batch), magic, the
- * request's flags and sequence id, one word of header (protocol id, no
- * transforms, two bytes of padding). 18 bytes, the first 4 reserved by the
- * caller as the frame length.
+ * A frame's THeader prefix, after its 4-byte length (reserved by the caller and
+ * patched by the write batch): magic, `flags`, `seqid`, the header size, the
+ * protocol id, no transforms, and `metadata` as one key/value info block (none
+ * when it is undefined or empty), padded to whole words. Replies carry no
+ * metadata: 14 bytes. Throws RangeError when the metadata does not fit in
+ * THeader's header area (0xffff words, 256 KiB).
  */
-export function writeHeaderPrefix(out: ThriftOutput, flags: number, seqid: number, protocolId: number): void {
+export function writeHeaderPrefix(
+  out: ThriftOutput,
+  flags: number,
+  seqid: number,
+  protocolId: number,
+  metadata?: Readonly<Record<string, string>>,
+): void {
   out.int32BE(((HEADER_MAGIC << 16) | (flags & 0xffff)) >>> 0);
   out.int32BE(seqid);
-  out.byte(0);
-  out.byte(1);
+  let count = 0;
+  // Protocol id (0 or 2) and transform count (0): one byte each.
+  let size = 2;
+  if (metadata !== undefined) {
+    for (const key in metadata) {
+      const keyBytes = Buffer.byteLength(key);
+      const valueBytes = Buffer.byteLength(metadata[key]!);
+      size += varintBytes(keyBytes) + keyBytes + varintBytes(valueBytes) + valueBytes;
+      count++;
+    }
+    if (count > 0) size += 1 + varintBytes(count);
+  }
+  const words = (size + 3) >>> 2;
+  if (words > 0xffff) throw new RangeError(`THeader info headers of ${size} bytes, over THeader's ${0xffff * 4}`);
+  out.byte(words >>> 8);
+  out.byte(words & 0xff);
   out.byte(protocolId);
   out.byte(0);
-  out.byte(0);
-  out.byte(0);
+  if (count > 0) {
+    out.byte(INFO_KEY_VALUE);
+    writeVarint(out, count);
+    for (const key in metadata) {
+      writeString(out, key);
+      writeString(out, metadata[key]!);
+    }
+  }
+  for (let pad = words * 4 - size; pad > 0; pad--) out.byte(0);
+}
+
+function varintBytes(value: number): number {
+  let bytes = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    bytes++;
+  }
+  return bytes;
+}
+
+function writeVarint(out: ThriftOutput, value: number): void {
+  while (value >= 0x80) {
+    out.byte((value & 0x7f) | 0x80);
+    value = Math.floor(value / 128);
+  }
+  out.byte(value);
+}
+
+function writeString(out: ThriftOutput, text: string): void {
+  const bytes = Buffer.byteLength(text);
+  writeVarint(out, bytes);
+  out.ensure(bytes);
+  out.pos += writeUtf8(out.buf, text, out.pos);
 }
 
 /** Reads the header area's unsigned LEB128 varints and varint-length strings, never past its end. */

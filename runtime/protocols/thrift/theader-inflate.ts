@@ -15,14 +15,16 @@ export function canUndoTransforms(transforms: readonly number[]): boolean {
  * they hold stay bounded. Each output is held to `maxBytes` (the server's
  * maxFrameBytes: a compressed message may not become larger than an
  * uncompressed one may be); past it, or for bytes zlib refuses, rejects with
- * a ThriftProtocolError ("too-large" or "malformed").
+ * a ThriftProtocolError ("too-large" or "malformed"). A client passes no
+ * limit: the replies it inflates are bounded by the calls it made.
  */
-export function undoTransforms(payload: Buffer, transforms: readonly number[], maxBytes: number, inflates: ConcurrencyLimit): Promise<Buffer> {
-  return inflates.run(async () => {
+export function undoTransforms(payload: Buffer, transforms: readonly number[], maxBytes: number, inflates?: ConcurrencyLimit): Promise<Buffer> {
+  const undo = async (): Promise<Buffer> => {
     let bytes = payload;
     for (let i = transforms.length - 1; i >= 0; i--) bytes = await inflateBounded(bytes, maxBytes);
     return bytes;
-  });
+  };
+  return inflates === undefined ? undo() : inflates.run(undo);
 }
 
 function inflateBounded(bytes: Buffer, maxBytes: number): Promise<Buffer> {

@@ -5,6 +5,7 @@ import type { MethodDescriptor } from "../../descriptor.js";
 import { Code, RpcError } from "../../errors.js";
 import type { ProviderTransport } from "../../governance/provider-transport.js";
 import { defaultLogger, type Logger } from "../../logger.js";
+import { bearerToken, mergeMetadata } from "../../security/credentials.js";
 import { parseAddress } from "../../transport/address.js";
 import {
   ThriftClientConnection,
@@ -16,8 +17,12 @@ import {
 export interface ThriftChannelOptions {
   /** The Thrift server, `host:port`. */
   address: string;
-  /** TFramedTransport (`framed`, the default) or the unframed TBufferedTransport (`buffered`). */
-  transport?: "framed" | "buffered";
+  /**
+   * TFramedTransport (`framed`, the default), the unframed TBufferedTransport
+   * (`buffered`), or THeader (`header`: framed, each call's metadata, the
+   * `traceparent` of tracing and credentials included, sent as info headers).
+   */
+  transport?: "framed" | "buffered" | "header";
   /** TBinaryProtocol (`binary`, the default) or TCompactProtocol (`compact`). */
   protocol?: "binary" | "compact";
   /** Send method names as `Service:method`, for a server behind a TMultiplexedProcessor. Default false. */
@@ -37,6 +42,10 @@ export interface ThriftChannelOptions {
   maxMessageBytes?: number;
   /** Bytes a connection may hold unsent before calls fail RESOURCE_EXHAUSTED. Default 16 MiB. */
   maxPendingBytes?: number;
+  /** Transport `header` only: sent with every call as `authorization: Bearer <token>`. */
+  token?: string;
+  /** Transport `header` only: sent with every call; a call's own CallOptions.metadata wins key by key. */
+  metadata?: Record<string, string>;
   /** Wait before reconnecting after a failure: doubles from baseMs up to maxMs, with jitter. Default 100 / 10000. */
   reconnect?: { baseMs: number; maxMs: number };
   logger?: Logger;
@@ -61,9 +70,11 @@ const pingMethod = "rpcgen.ping";
  * backoff, and calls meanwhile fail fast with UNAVAILABLE.
  *
  * Deadlines and cancellation settle a call at once (Thrift cannot tell the
- * server; a late reply is dropped). Thrift carries no metadata, so
- * CallOptions.metadata is not sent. As a ProviderTransport it can stand under a
- * ClusterInvoker (see thriftTransportFactory).
+ * server; a late reply is dropped). Only THeader carries metadata: with
+ * transport `header` a call's metadata (CallOptions.metadata, what client
+ * interceptors add such as tracing's `traceparent`, the channel's token) goes
+ * out as info headers; framed and buffered send none. As a ProviderTransport
+ * it can stand under a ClusterInvoker (see thriftTransportFactory).
  */
 export class ThriftChannel extends EventEmitter<ThriftChannelEvents> implements Invoker, ProviderTransport {
   readonly address: string;
@@ -75,6 +86,8 @@ export class ThriftChannel extends EventEmitter<ThriftChannelEvents> implements 
   private readonly pool: ConnectionPool<ThriftClientConnection>;
   private readonly connectionEvents: ThriftConnectionEvents;
   private readonly pingService: string | undefined;
+  /** The channel's own metadata (credentials), sent with every call over THeader; undefined when it has none. */
+  private readonly metadata: Record<string, string> | undefined;
   private lastService: string | undefined;
   private pending = 0;
   private closing = false;
@@ -86,8 +99,8 @@ export class ThriftChannel extends EventEmitter<ThriftChannelEvents> implements 
     this.address = options.address;
     const transport = options.transport ?? "framed";
     const protocol = options.protocol ?? "binary";
-    if (transport !== "framed" && transport !== "buffered") {
-      throw new TypeError(`unknown Thrift transport "${String(transport)}": expected "framed" or "buffered"`);
+    if (transport !== "framed" && transport !== "buffered" && transport !== "header") {
+      throw new TypeError(`unknown Thrift transport "${String(transport)}": expected "framed", "buffered" or "header"`);
     }
     if (protocol !== "binary" && protocol !== "compact") {
       throw new TypeError(`unknown Thrift protocol "${String(protocol)}": expected "binary" or "compact"`);
@@ -95,12 +108,21 @@ export class ThriftChannel extends EventEmitter<ThriftChannelEvents> implements 
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
     this.logger = options.logger ?? defaultLogger();
     this.pingService = options.pingService;
+    if ((options.token !== undefined || options.metadata !== undefined) && transport !== "header") {
+      // Credentials that cannot be sent must not be dropped silently.
+      throw new TypeError(`Thrift transport "${transport}" carries no metadata: token and metadata need transport "header"`);
+    }
+    this.metadata =
+      options.token === undefined && options.metadata === undefined
+        ? undefined
+        : Object.freeze({ ...options.metadata, ...(options.token === undefined ? {} : bearerToken(options.token)) });
     const multiplexed = options.multiplexed ?? false;
     this.settings = {
       host,
       port,
       address: options.address,
-      framed: transport === "framed",
+      framed: transport !== "buffered",
+      header: transport === "header",
       compact: protocol === "compact",
       multiplexed,
       maxMessageBytes: options.maxMessageBytes ?? 16_384_000,
@@ -149,7 +171,11 @@ export class ThriftChannel extends EventEmitter<ThriftChannelEvents> implements 
       return Promise.reject(error);
     }
     this.lastService = method.service;
-    return connection.call(method, args, deadlineAt, signal);
+    if (!this.settings.header) return connection.call(method, args, deadlineAt, signal);
+    const callMetadata = options?.metadata;
+    const metadata =
+      this.metadata === undefined ? callMetadata : callMetadata === undefined ? this.metadata : mergeMetadata(this.metadata, callMetadata);
+    return connection.call(method, args, deadlineAt, signal, metadata);
   }
 
   /**

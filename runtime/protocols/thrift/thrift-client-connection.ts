@@ -5,6 +5,8 @@ import { sharedDeadlineWheel } from "../../deadline/shared-deadline-wheel.js";
 import type { MethodDescriptor } from "../../descriptor.js";
 import { Code, RpcError } from "../../errors.js";
 import { errorOfApplicationException } from "./application-exception.js";
+import { HeaderProtocolId, parseHeaderFrame, writeHeaderPrefix } from "./theader-frame.js";
+import { canUndoTransforms, undoTransforms } from "./theader-inflate.js";
 import { BinaryInput } from "./binary-input.js";
 import { BinaryOutput } from "./binary-output.js";
 import { CompactInput } from "./compact-input.js";
@@ -13,6 +15,7 @@ import type { ThriftInput } from "./thrift-input.js";
 import { ThriftMessageReader } from "./thrift-message-reader.js";
 import { readApplicationException, readOutcome, writeCall } from "./thrift-messages.js";
 import { ThriftPendingCall, type ThriftPendingCallOwner } from "./thrift-pending-call.js";
+import { ThriftProtocolError } from "./thrift-protocol-error.js";
 import { ThriftWriteBatch } from "./thrift-write-batch.js";
 import { MessageType } from "./thrift-wire-types.js";
 
@@ -22,6 +25,8 @@ export interface ThriftConnectionSettings {
   port: number;
   address: string;
   framed: boolean;
+  /** THeader inside the frames (framed is true too): calls carry their metadata as info headers. */
+  header: boolean;
   compact: boolean;
   /** Method names go out as `Service:method` (TMultiplexedProtocol). */
   multiplexed: boolean;
@@ -68,6 +73,8 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
   private endWhenIdle = false;
   /** Batches handed to the socket so far (see wasSent). */
   private flushes = 0;
+  /** THeader's id of the connection's protocol, or -1 without THeader. */
+  private readonly headerProtocolId: number;
 
   constructor(
     private readonly settings: ThriftConnectionSettings,
@@ -78,6 +85,7 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
     this.batch = new ThriftWriteBatch(this.socket, out, settings.framed, () => void this.flushes++, earlyFlushBytes);
     this.reader = new ThriftMessageReader(settings.framed, settings.compact, settings.maxMessageBytes);
     this.input = settings.compact ? new CompactInput() : new BinaryInput();
+    this.headerProtocolId = !settings.header ? -1 : settings.compact ? HeaderProtocolId.COMPACT : HeaderProtocolId.BINARY;
     if (settings.connectTimeoutMs > 0) {
       this.socket.setTimeout(settings.connectTimeoutMs, () => {
         this.fail(
@@ -104,19 +112,29 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
   }
 
   /**
-   * Sends a call; `deadlineAt` is epoch ms or 0 for none. Resolves with the
-   * return value, rejects with the declared exception instance or an RpcError.
+   * Sends a call; `deadlineAt` is epoch ms or 0 for none; `metadata` goes out as
+   * THeader info headers (only with THeader). Resolves with the return value,
+   * rejects with the declared exception instance or an RpcError.
    */
   call(
     method: MethodDescriptor,
     args: readonly unknown[],
     deadlineAt: number,
     signal: AbortSignal | undefined,
+    metadata?: Readonly<Record<string, string>>,
   ): Promise<unknown> {
     const oneway = method.oneway;
     const seqid = this.allocateSeqid();
     const backlog = this.batch.pendingBytes;
     const mark = this.batch.begin();
+    if (this.headerProtocolId >= 0) {
+      try {
+        writeHeaderPrefix(this.batch.out, 0, seqid, this.headerProtocolId, metadata);
+      } catch (error) {
+        this.batch.abandon(mark);
+        return Promise.reject(new RpcError(Code.INVALID_ARGUMENT, `${method.fullName}: metadata cannot be sent: ${(error as Error).message}`));
+      }
+    }
     try {
       writeCall(this.batch.out, this.nameOf(method), oneway ? MessageType.ONEWAY : MessageType.CALL, seqid, method, args);
     } catch (error) {
@@ -158,6 +176,7 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
   ping(name: string, deadlineAt: number, signal: AbortSignal | undefined): Promise<number> {
     const seqid = this.allocateSeqid();
     const mark = this.batch.begin();
+    if (this.headerProtocolId >= 0) writeHeaderPrefix(this.batch.out, 0, seqid, this.headerProtocolId);
     this.batch.out.messageBegin(name, MessageType.CALL, seqid);
     this.batch.out.structBegin();
     this.batch.out.structEnd();
@@ -249,19 +268,54 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
     const reader = this.reader;
     try {
       while (reader.next()) {
-        this.onMessage(reader.buffer, reader.messageStart, reader.messageEnd);
+        if (this.headerProtocolId < 0) this.onMessage(reader.buffer, reader.messageStart, reader.messageEnd);
+        else this.onHeaderFrame(reader.buffer, reader.messageStart, reader.messageEnd);
         reader.consume();
       }
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.fail(
-        new RpcError(Code.INTERNAL, `${this.settings.address} sent bytes that are not Thrift replies: ${reason}`, {
-          cause: error,
-        }),
-      );
+      this.failUnreadable(error);
     } finally {
       this.input.release();
     }
+  }
+
+  private failUnreadable(error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.fail(
+      new RpcError(Code.INTERNAL, `${this.settings.address} sent bytes that are not Thrift replies: ${reason}`, {
+        cause: error,
+      }),
+    );
+  }
+
+  /** A THeader reply: the message inside (its info headers are not used), inflated first if the server applied zlib. */
+  private onHeaderFrame(buf: Buffer, start: number, end: number): void {
+    const frame = parseHeaderFrame(buf, start, end);
+    if (frame.protocolId !== this.headerProtocolId) {
+      throw new ThriftProtocolError("malformed", `a THeader reply in protocol ${frame.protocolId} to calls in ${this.headerProtocolId}`);
+    }
+    if (frame.transforms.length === 0) {
+      this.onMessage(buf, frame.payloadStart, end);
+      return;
+    }
+    if (!canUndoTransforms(frame.transforms)) {
+      throw new ThriftProtocolError("malformed", `THeader transforms ${frame.transforms.join(", ")} (only zlib is supported)`);
+    }
+    // A copy: the reader reuses its buffer once the frame is consumed. Replies are matched by seqid, so order does not matter.
+    const payload = Buffer.from(buf.subarray(frame.payloadStart, end));
+    undoTransforms(payload, frame.transforms, this.settings.maxMessageBytes).then(
+      (message) => {
+        if (this.closed) return;
+        try {
+          this.onMessage(message, 0, message.length);
+        } catch (error) {
+          this.failUnreadable(error);
+        } finally {
+          this.input.release();
+        }
+      },
+      (error: unknown) => this.failUnreadable(error),
+    );
   }
 
   /** One reply: settles the call with its seqid (a reply to a call given up on is dropped). */
