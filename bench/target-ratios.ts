@@ -155,6 +155,16 @@ export function checkTargets(results: readonly CaseResult[]): TargetCheck[] {
       kind: "at least",
     });
   }
+  // Metrics + tracing on both sides (OpenTelemetry API, no SDK) against the plain row: at most 15% fewer calls/s.
+  checks.push({
+    name: "echo x64 with metrics+tracing: calls/s vs without",
+    ratio: ratio(
+      find(results, { framework: "rpcgen", codec: "binary", concurrency: 64, label: "metrics+tracing" })?.callsPerSec,
+      rpcgen(64)?.callsPerSec,
+    ),
+    want: 0.85,
+    kind: "at least",
+  });
   // node:cluster, one worker against two, same load (4 connections, 64 in flight): no target, the
   // ceiling is the machine's cores shared with the client (docs/BENCHMARKS.md, *Workers*).
   const workersRow = (workers: number) =>
