@@ -4,6 +4,7 @@
  * each, status ERROR with the refusal's code, over every protocol, joined to
  * the caller's trace when the call carried one; and are still counted.
  */
+import { connect as connectHttp2 } from "node:http2";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { Registry } from "prom-client";
@@ -104,7 +105,41 @@ describe("a Thrift connection the server refuses", () => {
 
 describe("refused calls join the caller's trace", () => {
   const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-  const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
+  const spanIdOfCaller = "00f067aa0ba902b7";
+  const traceparent = `00-${traceId}-${spanIdOfCaller}-01`;
+  const unknownPath = "/calculator.Calculator/nosuch";
+
+  function expectChildOfCaller(span: ReadableSpan): void {
+    expect(span.spanContext().traceId).toBe(traceId);
+    expect(span.parentSpanContext?.spanId).toBe(spanIdOfCaller);
+  }
+
+  /** A raw gRPC request over HTTP/2 (no client library between the test and the wire): its grpc-status and grpc-message. */
+  async function grpcRequest(port: number, path: string, headers: Record<string, string>): Promise<{ status: string; message: string }> {
+    const session = connectHttp2(`http://127.0.0.1:${port}`);
+    cleanup.add(() => new Promise<void>((resolve) => session.close(() => resolve())));
+    const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", ...headers });
+    stream.end(Buffer.from([0, 0, 0, 0, 0]));
+    return new Promise((resolve, reject) => {
+      let status: { status: string; message: string } | undefined;
+      const read = (fields: Record<string, unknown>): void => {
+        if (fields["grpc-status"] !== undefined) status = { status: String(fields["grpc-status"]), message: String(fields["grpc-message"]) };
+      };
+      stream.on("response", read);
+      stream.on("trailers", read);
+      stream.on("error", reject);
+      stream.resume();
+      stream.on("close", () => (status === undefined ? reject(new Error("no grpc-status")) : resolve(status)));
+    });
+  }
+
+  /** A POST over HTTP/1.1 (Connect or gRPC-Web, by the content type): the HTTP status and the body. */
+  async function post(port: number, path: string, headers: Record<string, string>, body: Uint8Array | string): Promise<{ status: number; body: Buffer }> {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", headers, body, signal: AbortSignal.timeout(10_000) });
+    return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  const emptyGrpcMessage = new Uint8Array([0, 0, 0, 0, 0]);
 
   it("an unknown method and an unauthenticated call over rpcgen frames carry the caller's traceparent", async () => {
     const { port, serverSpans } = await tracedCalculator({ auth: { authenticate: staticTokenAuthenticator(["s3cret"]) } });
@@ -114,10 +149,71 @@ describe("refused calls join the caller's trace", () => {
     await expect(channel.invoke(CalculatorService.methods["add"]!, [1, 2], { metadata: { traceparent } })).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     const spans = serverSpans();
     expect(spans.map((span) => span.name)).toEqual(["_OTHER", "Calculator/add"]);
+    for (const span of spans) expectChildOfCaller(span);
+  });
+
+  it("an unknown method over gRPC (raw HTTP/2): one _OTHER span, UNIMPLEMENTED, child of the caller's span", async () => {
+    const { port, serverSpans } = await tracedCalculator();
+    expect(await grpcRequest(port, unknownPath, { traceparent })).toMatchObject({ status: "12" });
+    const span = onlySpan(serverSpans());
+    expect(span.name).toBe("_OTHER");
+    expect(span.attributes).toMatchObject({ "rpc.system": "grpc", "rpc.method_original": unknownPath, "rpc.response.status_code": "UNIMPLEMENTED", "rpc.grpc.status_code": 12 });
+    expectChildOfCaller(span);
+  });
+
+  it("an unknown method over Connect (a curl-like POST): one _OTHER span, UNIMPLEMENTED, child of the caller's span", async () => {
+    const { port, serverSpans } = await tracedCalculator();
+    const reply = await post(port, unknownPath, { "content-type": "application/json", traceparent }, "{}");
+    expect(reply.status).toBe(404);
+    expect(JSON.parse(reply.body.toString())).toMatchObject({ code: "unimplemented" });
+    const span = onlySpan(serverSpans());
+    expect(span.name).toBe("_OTHER");
+    expect(span.attributes).toMatchObject({ "rpc.system": "connect_rpc", "rpc.method_original": unknownPath, "rpc.response.status_code": "UNIMPLEMENTED" });
+    expectChildOfCaller(span);
+  });
+
+  it("an unknown method over gRPC-Web: one _OTHER span, UNIMPLEMENTED, child of the caller's span", async () => {
+    const { port, serverSpans } = await tracedCalculator();
+    const reply = await post(port, unknownPath, { "content-type": "application/grpc-web+proto", "x-grpc-web": "1", traceparent }, emptyGrpcMessage);
+    expect(reply.status).toBe(200);
+    expect(reply.body.toString("latin1")).toContain("grpc-status: 12");
+    const span = onlySpan(serverSpans());
+    expect(span.name).toBe("_OTHER");
+    expect(span.attributes).toMatchObject({ "rpc.system": "grpc-web", "rpc.method_original": unknownPath, "rpc.response.status_code": "UNIMPLEMENTED" });
+    expectChildOfCaller(span);
+  });
+
+  it("a known method the protocol refuses itself (a bad header): one span named for the method, child of the caller's span, counted", async () => {
+    const { port, serverSpans } = await tracedCalculator();
+    const addPath = "/calculator.Calculator/add";
+    // gRPC: a malformed grpc-timeout; Connect: a content type it does not speak; gRPC-Web: a grpc-encoding it does not speak.
+    expect(await grpcRequest(port, addPath, { traceparent, "grpc-timeout": "soon" })).toMatchObject({ status: "13" });
+    expect((await post(port, addPath, { "content-type": "text/plain", traceparent }, "{}")).status).toBe(415);
+    const grpcWeb = await post(port, addPath, { "content-type": "application/grpc-web+proto", "grpc-encoding": "br", traceparent }, emptyGrpcMessage);
+    expect(grpcWeb.body.toString("latin1")).toContain("grpc-status: 12");
+    const spans = serverSpans();
+    expect(spans.map((span) => [span.name, span.attributes["rpc.system"], span.attributes["rpc.response.status_code"]])).toEqual([
+      ["Calculator/add", "grpc", "INTERNAL"],
+      ["Calculator/add", "connect_rpc", "UNIMPLEMENTED"],
+      ["Calculator/add", "grpc-web", "UNIMPLEMENTED"],
+    ]);
     for (const span of spans) {
-      expect(span.spanContext().traceId).toBe(traceId);
-      expect(span.parentSpanContext?.spanId).toBe("00f067aa0ba902b7");
+      expect(span.status.code).toBe(SpanStatusCode.ERROR);
+      expectChildOfCaller(span);
     }
+    const { body } = await httpGet(port, "/metrics");
+    expect(sample(body, "rpc_server_duration_seconds_count", { rpc_system: "connect_rpc", rpc_method: "add", rpc_response_status_code: "UNIMPLEMENTED" })).toBe(1);
+  });
+
+  it("a oneway call over gRPC-Web whose message is over the limit: answered RESOURCE_EXHAUSTED, and one span for it", async () => {
+    const { port, serverSpans } = await tracedCalculator();
+    // The frame declares 2 GiB: refused on the declared length, before anything is allocated.
+    const reply = await post(port, "/calculator.Calculator/log", { "content-type": "application/grpc-web+proto", traceparent }, new Uint8Array([0, 0x7f, 0xff, 0xff, 0xff]));
+    expect(reply.body.toString("latin1")).toContain("grpc-status: 8");
+    const span = onlySpan(serverSpans());
+    expect(span.name).toBe("Calculator/log");
+    expect(span.attributes["rpc.response.status_code"]).toBe("RESOURCE_EXHAUSTED");
+    expectChildOfCaller(span);
   });
 
   it("arguments that do not check (RESP): one error span INVALID_ARGUMENT", async () => {

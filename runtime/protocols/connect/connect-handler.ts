@@ -28,16 +28,23 @@ export function createConnectHandler(): HttpHandler {
     const codec = connectCodecOf(exchange.headers["content-type"]);
     const registered = RpcPaths.of(exchange.env.dispatcher.table).lookup(exchange.path);
     if (registered === undefined) {
-      const { message } = exchange.env.dispatcher.unknownMethod(exchange.path.slice(0, 200), false, exchange.peer, "connect");
+      // The metadata is read here only for the refusal's span to join the caller's trace (its traceparent).
+      const metadata = headersToMetadata(exchange.headers, reservedHeader);
+      const { message } = exchange.env.dispatcher.unknownMethod(exchange.path.slice(0, 200), false, exchange.peer, "connect", metadata);
       // 404 as Connect servers answer an unknown procedure; clients read it as unimplemented either way.
       return respondError(exchange, Code.UNIMPLEMENTED, message, [], 404);
     }
     if (codec === undefined) {
       const given = String(exchange.headers["content-type"] ?? "none").slice(0, 100);
-      return respondError(exchange, Code.UNIMPLEMENTED, `content type ${given} is not supported: use application/json or application/proto`, [], 415);
+      const error = new RpcError(Code.UNIMPLEMENTED, `content type ${given} is not supported: use application/json or application/proto`);
+      refusedEarly(exchange, registered, error);
+      return respondError(exchange, error.code, error.message, [], 415);
     }
     const problem = requestProblem(exchange);
-    if (problem !== undefined) return respondError(exchange, problem.code, problem.message);
+    if (problem !== undefined) {
+      refusedEarly(exchange, registered, problem);
+      return respondError(exchange, problem.code, problem.message);
+    }
     const timeout = exchange.headers["connect-timeout-ms"];
     const deadline = timeout === undefined ? undefined : Date.now() + Number(timeout);
     const call = new ServerCall(registered.service, registered.method, 0, deadline, headersToMetadata(exchange.headers, reservedHeader), exchange.peer, "connect", connectResponder);
@@ -58,18 +65,28 @@ export function createConnectHandler(): HttpHandler {
 }
 
 /** What makes a request unservable once its method and codec are known. */
-function requestProblem(exchange: HttpExchange): { code: Code; message: string } | undefined {
+function requestProblem(exchange: HttpExchange): RpcError | undefined {
   const version = exchange.headers["connect-protocol-version"];
-  if (version !== undefined && version !== "1") return { code: Code.INVALID_ARGUMENT, message: `connect-protocol-version ${String(version).slice(0, 20)} is not supported: use 1` };
+  if (version !== undefined && version !== "1") return new RpcError(Code.INVALID_ARGUMENT, `connect-protocol-version ${String(version).slice(0, 20)} is not supported: use 1`);
   const encoding = String(exchange.headers["content-encoding"] ?? "identity");
   if (encoding !== "identity" && encoding !== "gzip") {
-    return { code: Code.UNIMPLEMENTED, message: `content-encoding ${encoding.slice(0, 50)} is not supported: use gzip or identity` };
+    return new RpcError(Code.UNIMPLEMENTED, `content-encoding ${encoding.slice(0, 50)} is not supported: use gzip or identity`);
   }
   const timeout = exchange.headers["connect-timeout-ms"];
   if (timeout !== undefined && !/^\d{1,10}$/.test(String(timeout))) {
-    return { code: Code.INVALID_ARGUMENT, message: `malformed connect-timeout-ms ${JSON.stringify(String(timeout).slice(0, 20))}` };
+    return new RpcError(Code.INVALID_ARGUMENT, `malformed connect-timeout-ms ${JSON.stringify(String(timeout).slice(0, 20))}`);
   }
   return undefined;
+}
+
+/**
+ * Reports a call to a known method this handler answered `error` itself, before
+ * the dispatch, so that it is counted and traced (in the caller's trace) like
+ * the dispatch's refusals.
+ */
+function refusedEarly(exchange: HttpExchange, registered: RegisteredMethod, error: RpcError): void {
+  const metadata = headersToMetadata(exchange.headers, reservedHeader);
+  exchange.env.dispatcher.refusedEarly(registered.method, registered.method.fullName, "connect", exchange.peer, error, metadata);
 }
 
 function run(registered: RegisteredMethod, call: ServerCall, codec: ConnectCodec, body: Buffer): void {

@@ -49,15 +49,24 @@ export const grpcStreamHandler: Http2StreamHandler = {
   },
 
   serve(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, env: ConnectionEnvironment, peer: string): void {
-    const refusal = checkRequest(headers);
-    if (refusal !== undefined) return endWithStatus(stream, refusal.status, refusal.message, refusal.extra);
     const path = String(headers[":path"] ?? "");
+    const refusal = checkRequest(headers);
+    if (refusal !== undefined) {
+      refusedEarly(env, RpcPaths.of(env.dispatcher.table).lookup(path), path, headers, peer, refusal.error);
+      return endWithStatus(stream, grpcStatusOf[refusal.error.code], refusal.error.message, refusal.extra);
+    }
     const registered = RpcPaths.of(env.dispatcher.table).lookup(path);
     if (registered === undefined) {
-      return endWithStatus(stream, grpcStatusOf.UNIMPLEMENTED, env.dispatcher.unknownMethod(path.slice(0, 200), false, peer, "grpc").message);
+      // The metadata is read here only for the refusal's span to join the caller's trace (its traceparent).
+      const { message } = env.dispatcher.unknownMethod(path.slice(0, 200), false, peer, "grpc", headersToMetadata(headers, reservedHeader));
+      return endWithStatus(stream, grpcStatusOf.UNIMPLEMENTED, message);
     }
     const timeoutMs = parseGrpcTimeout(headers["grpc-timeout"]);
-    if (Number.isNaN(timeoutMs)) return endWithStatus(stream, grpcStatusOf.INTERNAL, `malformed grpc-timeout ${JSON.stringify(headers["grpc-timeout"])}`);
+    if (Number.isNaN(timeoutMs)) {
+      const error = new RpcError(Code.INTERNAL, `malformed grpc-timeout ${JSON.stringify(headers["grpc-timeout"])}`);
+      refusedEarly(env, registered, path, headers, peer, error);
+      return endWithStatus(stream, grpcStatusOf.INTERNAL, error.message);
+    }
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     const call = new ServerCall(registered.service, registered.method, stream.id ?? 0, deadline, headersToMetadata(headers, reservedHeader), peer, "grpc", responderFor(env));
     call.tag = stream;
@@ -66,17 +75,27 @@ export const grpcStreamHandler: Http2StreamHandler = {
 };
 
 /** What makes a request unservable before its method is even looked up. */
-function checkRequest(headers: IncomingHttpHeaders): { status: number; message: string; extra?: OutgoingHttpHeaders } | undefined {
-  if (headers[":method"] !== "POST") return { status: grpcStatusOf.UNIMPLEMENTED, message: "gRPC calls are POST requests" };
+function checkRequest(headers: IncomingHttpHeaders): { error: RpcError; extra?: OutgoingHttpHeaders } | undefined {
+  if (headers[":method"] !== "POST") return { error: new RpcError(Code.UNIMPLEMENTED, "gRPC calls are POST requests") };
   const contentType = headers["content-type"]!;
   if (contentType !== "application/grpc" && !contentType.startsWith("application/grpc+proto") && !contentType.startsWith("application/grpc;")) {
-    return { status: grpcStatusOf.UNIMPLEMENTED, message: `content type ${contentType.slice(0, 100)} is not supported: use application/grpc+proto` };
+    return { error: new RpcError(Code.UNIMPLEMENTED, `content type ${contentType.slice(0, 100)} is not supported: use application/grpc+proto`) };
   }
   const encoding = headers["grpc-encoding"];
   if (encoding !== undefined && encoding !== "identity" && encoding !== "gzip") {
-    return { status: grpcStatusOf.UNIMPLEMENTED, message: `grpc-encoding ${String(encoding).slice(0, 50)} is not supported`, extra: acceptEncoding };
+    return { error: new RpcError(Code.UNIMPLEMENTED, `grpc-encoding ${String(encoding).slice(0, 50)} is not supported`), extra: acceptEncoding };
   }
   return undefined;
+}
+
+/**
+ * Reports a call this handler answered `error` itself, before the dispatch, so
+ * that it is counted and traced (in the caller's trace) like the dispatch's
+ * refusals: as its method when the path names one, as an unknown method otherwise.
+ */
+function refusedEarly(env: ConnectionEnvironment, registered: RegisteredMethod | undefined, path: string, headers: IncomingHttpHeaders, peer: string, error: RpcError): void {
+  const metadata = headersToMetadata(headers, reservedHeader);
+  env.dispatcher.refusedEarly(registered?.method, registered?.method.fullName ?? path.slice(0, 200), "grpc", peer, error, metadata);
 }
 
 /**

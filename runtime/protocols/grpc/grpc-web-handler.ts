@@ -94,14 +94,21 @@ export function createGrpcWebHandler(): HttpHandler {
     const form = formOf(type);
     const tag: GrpcWebTag = { exchange, text: form === "text" };
     if (form === undefined) {
-      return respondStatus(tag, grpcStatusOf.UNIMPLEMENTED, `content type ${type.slice(0, 100)} is not supported: use application/grpc-web+proto`);
+      const error = new RpcError(Code.UNIMPLEMENTED, `content type ${type.slice(0, 100)} is not supported: use application/grpc-web+proto`);
+      refusedEarly(exchange, RpcPaths.of(exchange.env.dispatcher.table).lookup(exchange.path), error);
+      return respondStatus(tag, grpcStatusOf.UNIMPLEMENTED, error.message);
     }
     const registered = RpcPaths.of(exchange.env.dispatcher.table).lookup(exchange.path);
     if (registered === undefined) {
-      return respondStatus(tag, grpcStatusOf.UNIMPLEMENTED, exchange.env.dispatcher.unknownMethod(exchange.path.slice(0, 200), false, exchange.peer, "grpc-web").message);
+      // The metadata is read here only for the refusal's span to join the caller's trace (its traceparent).
+      const metadata = headersToMetadata(exchange.headers, reservedHeader);
+      return respondStatus(tag, grpcStatusOf.UNIMPLEMENTED, exchange.env.dispatcher.unknownMethod(exchange.path.slice(0, 200), false, exchange.peer, "grpc-web", metadata).message);
     }
     const problem = requestProblem(exchange.headers);
-    if (problem !== undefined) return respondStatus(tag, problem.status, problem.message);
+    if (problem !== undefined) {
+      refusedEarly(exchange, registered, problem);
+      return respondStatus(tag, grpcStatusOf[problem.code], problem.message);
+    }
     const timeoutMs = parseGrpcTimeout(exchange.headers["grpc-timeout"]);
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     const call = new ServerCall(registered.service, registered.method, 0, deadline, headersToMetadata(exchange.headers, reservedHeader), exchange.peer, "grpc-web", grpcWebResponder);
@@ -120,7 +127,8 @@ export function createGrpcWebHandler(): HttpHandler {
         request.kind === "too-large"
           ? new RpcError(Code.RESOURCE_EXHAUSTED, `${registered.method.fullName}: request message of ${request.length} bytes is over the limit of ${limit}`)
           : new RpcError(Code.INTERNAL, `${registered.method.fullName}: ${request.detail}`);
-      if (registered.method.oneway) return respondStatus(tag, grpcStatusOf[error.code], error.message);
+      // The dispatch answers no oneway call, but a gRPC-Web client waits for a status whatever the method.
+      if (registered.method.oneway) respondStatus(tag, grpcStatusOf[error.code], error.message);
       return dispatcher.refuse(call, error);
     }
     if (registered.method.oneway) respondBody(tag, Buffer.concat([emptyMessage, okTrailerFrame]));
@@ -133,13 +141,23 @@ export function createGrpcWebHandler(): HttpHandler {
   };
 }
 
-function requestProblem(headers: IncomingHttpHeaders): { status: number; message: string } | undefined {
+function requestProblem(headers: IncomingHttpHeaders): RpcError | undefined {
   const encoding = headers["grpc-encoding"];
   if (encoding !== undefined && encoding !== "identity" && encoding !== "gzip") {
-    return { status: grpcStatusOf.UNIMPLEMENTED, message: `grpc-encoding ${String(encoding).slice(0, 50)} is not supported` };
+    return new RpcError(Code.UNIMPLEMENTED, `grpc-encoding ${String(encoding).slice(0, 50)} is not supported`);
   }
-  if (Number.isNaN(parseGrpcTimeout(headers["grpc-timeout"]))) return { status: grpcStatusOf.INTERNAL, message: `malformed grpc-timeout ${JSON.stringify(headers["grpc-timeout"])}` };
+  if (Number.isNaN(parseGrpcTimeout(headers["grpc-timeout"]))) return new RpcError(Code.INTERNAL, `malformed grpc-timeout ${JSON.stringify(headers["grpc-timeout"])}`);
   return undefined;
+}
+
+/**
+ * Reports a call this handler answered `error` itself, before the dispatch, so
+ * that it is counted and traced (in the caller's trace) like the dispatch's
+ * refusals: as its method when the path names one, as an unknown method otherwise.
+ */
+function refusedEarly(exchange: HttpExchange, registered: RegisteredMethod | undefined, error: RpcError): void {
+  const metadata = headersToMetadata(exchange.headers, reservedHeader);
+  exchange.env.dispatcher.refusedEarly(registered?.method, registered?.method.fullName ?? exchange.path.slice(0, 200), "grpc-web", exchange.peer, error, metadata);
 }
 
 function run(registered: RegisteredMethod, call: ServerCall, exchange: HttpExchange, message: Buffer): void {
