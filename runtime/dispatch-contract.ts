@@ -7,8 +7,13 @@ export interface RegisteredMethod {
   readonly method: MethodDescriptor;
   /** Positions of the arguments the handler is promised a value for (computed once, checked per call). */
   readonly promisedArguments: readonly number[];
-  /** Calls the user's handler with the arguments and the context; always returns a promise. */
-  invoke(args: readonly unknown[], context: CallContext): Promise<unknown>;
+  /**
+   * Calls the user's handler with the arguments and the context, and returns what
+   * it returned: its value, or a promise (any thenable) of it. Throws what the
+   * handler throws. The server's dispatch answers a value at once, without a
+   * promise, and awaits a promise.
+   */
+  invoke(args: readonly unknown[], context: CallContext): unknown;
 }
 
 /**

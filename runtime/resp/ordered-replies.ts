@@ -23,14 +23,19 @@ export interface ReplySink {
   flush(): void;
 }
 
+/** What a written slot's place in the array holds until it is reused. */
+const writtenSlot: ReplySlot = { value: undefined, version: 2, exceptionFormat: "text", after: undefined };
+
 /**
  * Keeps replies in request order although commands finish in any order: each
  * command reserves a slot when it is read; a filled slot is written only once
  * every slot before it has been written.
  */
 export class OrderedReplies {
+  /** Slots [head, tail) wait for their turn; those below head are written (and kept only for their place in the array). */
   private readonly slots: ReplySlot[] = [];
   private head = 0;
+  private tail = 0;
   private readonly sink: ReplySink;
 
   constructor(sink: ReplySink) {
@@ -39,12 +44,15 @@ export class OrderedReplies {
 
   /** Replies reserved and not yet written. */
   get pending(): number {
-    return this.slots.length - this.head;
+    return this.tail - this.head;
   }
 
   reserve(version: RespVersion = 2, exceptionFormat: ExceptionFormat = "text"): ReplySlot {
     const slot: ReplySlot = { value: undefined, version, exceptionFormat, after: undefined };
-    this.slots.push(slot);
+    // The array keeps its length once grown: a connection answering each command at once reuses index 0.
+    if (this.tail < this.slots.length) this.slots[this.tail] = slot;
+    else this.slots.push(slot);
+    this.tail++;
     return slot;
   }
 
@@ -59,22 +67,31 @@ export class OrderedReplies {
   clear(): void {
     this.slots.length = 0;
     this.head = 0;
+    this.tail = 0;
   }
 
   private flush(): void {
-    while (this.head < this.slots.length) {
-      const slot = this.slots[this.head]!;
-      if (slot.value === undefined) break;
-      this.head++;
-      this.sink.value(slot.value, slot.version);
+    const slots = this.slots;
+    while (this.head < this.tail) {
+      const slot = slots[this.head]!;
+      const value = slot.value;
+      if (value === undefined) break;
+      // The array should not keep a written reply alive.
+      slots[this.head++] = writtenSlot;
+      this.sink.value(value, slot.version);
       if (slot.after !== undefined) {
         this.sink.flush();
         slot.after();
       }
     }
-    // Drop written slots in batches so the array does not grow without bound.
-    if (this.head > 1024 || this.head === this.slots.length) {
-      this.slots.splice(0, this.head);
+    if (this.head === this.tail) {
+      // Everything is written: start over at index 0, without shrinking the array.
+      this.head = 0;
+      this.tail = 0;
+    } else if (this.head > 1024) {
+      // Drop written slots in batches so the array does not grow without bound.
+      slots.splice(0, this.head);
+      this.tail -= this.head;
       this.head = 0;
     }
   }

@@ -85,6 +85,12 @@ export abstract class RespReader<T> {
     return total;
   }
 
+  /** True when input has arrived that `next()` has not consumed: bufferedBytes > 0, without adding it up. */
+  get hasInput(): boolean {
+    const count = this.chunks.length;
+    return count > 1 || (count === 1 && this.offset < this.chunks[0]!.length);
+  }
+
   /**
    * About what this parser holds now, in bytes, for a server's memory budget: input not
    * yet parsed, the value being read (its bytes so far and, in RespRequestParser, the

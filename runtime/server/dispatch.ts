@@ -31,6 +31,9 @@ export interface DispatchObserver {
   ): void;
 }
 
+/** How many calls are in `responder.callEnded` now, all dispatchers together (see Dispatcher.run). */
+let ending = 0;
+
 /**
  * THE server dispatch: every protocol the port speaks turns its bytes into a
  * method name, decoded arguments and a ServerCall, and hands them here. From
@@ -63,7 +66,12 @@ export class Dispatcher {
         ? undefined
         : composeInterceptors(interceptors, (view) => {
             const { registered, context } = view as ServerCallView;
-            return registered.invoke(view.args, context);
+            // Interceptors await `next`: the handler's outcome as a promise, whatever it returned or threw.
+            try {
+              return Promise.resolve(registered.invoke(view.args, context));
+            } catch (error) {
+              return Promise.reject(error);
+            }
           });
   }
 
@@ -134,29 +142,41 @@ export class Dispatcher {
       return;
     }
     const deadline = call.deadline;
-    if (deadline !== undefined) {
-      // Calls queued behind slow handlers or a held connection may already be late.
-      if (Date.now() >= deadline) {
-        this.refuse(call, new RpcError(Code.DEADLINE_EXCEEDED, `${call.method.fullName} arrived after its deadline`));
+    // Calls queued behind slow handlers or a held connection may already be late.
+    if (deadline !== undefined && Date.now() >= deadline) {
+      this.refuse(call, new RpcError(Code.DEADLINE_EXCEEDED, `${call.method.fullName} arrived after its deadline`));
+      return;
+    }
+    // A handler that returns a value (not a promise) is answered at once: no promise, no microtask.
+    // Not so for a call a protocol starts while another one ends (releasing a held call from
+    // callEnded): that call's outcome waits a microtask, so the ending call's reply goes first.
+    let outcome: unknown;
+    let pending: boolean;
+    try {
+      outcome = this.intercepted === undefined ? registered.invoke(args, call) : this.intercepted(new ServerCallView(registered, args, call));
+      pending = ending !== 0 || isPromiseLike(outcome);
+    } catch (error) {
+      if (ending === 0) {
+        this.failed(call, error);
         return;
       }
+      outcome = Promise.reject(error);
+      pending = true;
+    }
+    if (!pending) {
+      this.succeeded(call, outcome);
+      return;
+    }
+    // Only a call still running can pass its deadline: the wheel aborts its signal then.
+    if (deadline !== undefined && !call.finished) {
       call.deadlineAt = deadline;
       sharedDeadlineWheel.add(call);
     }
-    const outcome = this.intercepted === undefined ? registered.invoke(args, call) : this.runIntercepted(registered, call, args);
-    outcome.then(
+    const settled = outcome instanceof Promise ? (outcome as Promise<unknown>) : Promise.resolve(outcome);
+    settled.then(
       (value) => this.succeeded(call, value),
       (error: unknown) => this.failed(call, error),
     );
-  }
-
-  /** The interceptor chain around the handler; an interceptor that throws instead of rejecting fails only its call. */
-  private runIntercepted(registered: RegisteredMethod, call: ServerCall, args: unknown[]): Promise<unknown> {
-    try {
-      return this.intercepted!(new ServerCallView(registered, args, call));
-    } catch (error) {
-      return Promise.reject(error);
-    }
   }
 
   /** A call the guard refused, or is still deciding on (an asynchronous authenticator or authorizer). */
@@ -222,10 +242,24 @@ export class Dispatcher {
 
   private end(call: ServerCall): boolean {
     if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
-    return call.responder.callEnded(call);
+    ending++;
+    try {
+      return call.responder.callEnded(call);
+    } finally {
+      ending--;
+    }
   }
 
   private logFailure(call: ServerCall, error: unknown, message: string): void {
     this.logger.error({ peer: call.peer, protocol: call.protocol, method: call.method.fullName, err: error }, message);
   }
+}
+
+/**
+ * True for a promise or any other thenable (settled through Promise.resolve, as
+ * `await` would); anything else is the handler's value itself.
+ */
+function isPromiseLike(value: unknown): boolean {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return false;
+  return typeof (value as { then?: unknown }).then === "function";
 }

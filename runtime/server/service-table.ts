@@ -63,13 +63,7 @@ export class ServiceTable implements MethodTable {
         service,
         method,
         promisedArguments: promisedArguments(method),
-        invoke: (args: readonly unknown[], context: CallContext): Promise<unknown> => {
-          try {
-            return Promise.resolve(callHandler(bound, handler, args, context));
-          } catch (error) {
-            return Promise.reject(error);
-          }
-        },
+        invoke: (args: readonly unknown[], context: CallContext): unknown => callHandler(bound, handler, args, context),
       });
     }
     if (missing.length > 0) {

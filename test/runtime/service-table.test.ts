@@ -46,20 +46,24 @@ describe("ServiceTable", () => {
     const entry = table.lookup("Svc.ping");
     expect(entry?.method.name).toBe("ping");
     const context = { peer: "test" } as never;
-    await expect(entry!.invoke([1, 2], context)).resolves.toBe("pong");
+    expect(entry!.invoke([1, 2], context)).toBe("pong");
     expect(seen).toEqual([1, 2, context]);
     expect(table.lookup("Svc.missing")).toBeUndefined();
   });
 
-  it("turns a handler that throws synchronously into a rejected promise", async () => {
+  it("hands back what the handler returned or threw, for the dispatch to settle", () => {
     const table = new ServiceTable();
+    const later = Promise.resolve("later");
     table.add(service, {
       toString: () => "x",
-      ping: () => {
+      ping: (mode: string) => {
+        if (mode === "async") return later;
         throw new Error("boom");
       },
     });
-    await expect(table.lookup("Svc.ping")!.invoke([], {} as never)).rejects.toThrow("boom");
+    const entry = table.lookup("Svc.ping")!;
+    expect(entry.invoke(["async"], {} as never)).toBe(later);
+    expect(() => entry.invoke(["throw"], {} as never)).toThrow("boom");
   });
 
   it("refuses the same service twice", () => {

@@ -47,7 +47,10 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   private readonly session: RespSession;
   /** RPC.HEALTH, and RPC.METADATA's metadata for the next call (docs/OBSERVABILITY.md). */
   private readonly ops = new RespOpsCommands();
+  /** Calls whose handler is still running (after a promise, a guard or a deadline): aborted when the connection closes. */
   private readonly running = new Set<ServerCall>();
+  /** The call being started: one the dispatch ends before it returns is never added to `running`. */
+  private starting: ServerCall | undefined = undefined;
   /** Set after QUIT, a protocol error, goaway or close: no further command is read. */
   private stopped = false;
   private draining = false;
@@ -124,7 +127,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   // ---- CallResponder ----
 
   callEnded(call: ServerCall): boolean {
-    this.running.delete(call);
+    if (call !== this.starting) this.running.delete(call);
     const wanted = !call.finished && !call.method.oneway && !this.socket.destroyed;
     call.finished = true;
     if (!wanted) this.noteSettled();
@@ -205,6 +208,8 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     // One clock read per pass: the commands of one chunk arrive at the same moment.
     let now = 0;
     while (!this.stopped) {
+      // Nothing left to read: whether there is room is asked when input arrives (as while a reply was pending).
+      if (!this.paused && !this.parser.hasInput) break;
       if (!this.hasRoom()) {
         if (!this.paused) {
           this.paused = true;
@@ -327,14 +332,26 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     const method = registered.method;
     const call = new ServerCall(registered.service, method, 0, undefined, metadata, this.peer, this.protocol, this);
     call.tag = slot;
-    this.running.add(call);
-    if (method.oneway) {
+    this.starting = call;
+    try {
+      this.start(registered, call, command, firstArgument);
+    } finally {
+      this.starting = undefined;
+    }
+    // Most handlers answer at once; only a call still running is tracked (and counted in inFlight).
+    if (!call.finished) this.running.add(call);
+  }
+
+  private start(registered: RegisteredMethod, call: ServerCall, command: RespCommand, firstArgument: number): void {
+    const dispatcher = this.env.dispatcher;
+    const slot = call.tag as ReplySlot;
+    if (call.method.oneway) {
       // A oneway call is acknowledged when it is read; its handler's outcome is only logged.
       this.fill(slot, resp.ok, slot.version);
     }
     let args: unknown[];
     try {
-      args = readCommandArguments(method, command, firstArgument);
+      args = readCommandArguments(call.method, command, firstArgument);
     } catch (error) {
       dispatcher.refuse(call, this.badArguments(registered, error));
       return;
@@ -374,7 +391,8 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   /** Once nothing is left in flight: the connection is idle from now, and a draining one closes. True if it closed. */
   private noteSettled(): boolean {
     if (this.replies.pending !== 0 || this.running.size !== 0) return false;
-    this.lastActivityAt = Date.now();
+    // While commands are being read, the pass's clock reading (pumpCommands) is now enough.
+    if (!this.pumping) this.lastActivityAt = Date.now();
     if (!this.draining) return false;
     this.env.drained(this);
     this.end();
