@@ -49,12 +49,12 @@ export interface AttemptOwner {
  * The endpoint must have been checked with `canAccept()` with no await since.
  */
 export function startAttempt(
-  settings: AttemptSettings,
   call: GovernedCall,
   endpoint: Endpoint,
   cancel: AbortSignal | undefined,
   owner: AttemptOwner | undefined,
 ): Promise<unknown> {
+  const settings = call.settings;
   let permit: BreakerPermit;
   try {
     permit = openAttempt(call, endpoint);
@@ -63,7 +63,13 @@ export function startAttempt(
   }
   const wallNow = call.now();
   const started = settings.now === undefined ? wallNow : settings.now();
-  const attempt = new Attempt(settings, call, endpoint, permit, started, owner);
+  // The call's own record serves its attempts one at a time (the usual call makes one): no object per attempt.
+  // Only an attempt made while another is in flight (a fork) gets one of its own.
+  const attempt: AttemptRecord & CallObserver = call.attemptEndpoint === undefined ? call : new Attempt(call);
+  attempt.attemptEndpoint = endpoint;
+  attempt.attemptPermit = permit;
+  attempt.attemptStarted = started;
+  attempt.attemptOwner = owner;
   try {
     if (endpoint.observable) {
       return endpoint.transport.invokeObserved!(
@@ -84,45 +90,87 @@ export function startAttempt(
 }
 
 /**
- * The bookkeeping of one attempt, run when the transport reports the outcome
- * (a CallObserver, so a Channel calls it before settling the call's promise).
+ * What is booked when an attempt's outcome is known: set by startAttempt,
+ * cleared (`attemptEndpoint` undefined) once booked. A GovernedCall is the
+ * record of its attempts one at a time; an Attempt is the record of one made
+ * while the call's own is in use.
  */
-class Attempt implements CallObserver {
-  constructor(
-    private readonly settings: AttemptSettings,
-    private readonly call: GovernedCall,
-    private readonly endpoint: Endpoint,
-    private readonly permit: BreakerPermit,
-    private readonly started: number,
-    private readonly owner: AttemptOwner | undefined,
-  ) {}
+export interface AttemptRecord {
+  /** The provider of the attempt in flight; undefined when none is. */
+  attemptEndpoint: Endpoint | undefined;
+  attemptPermit: BreakerPermit;
+  /**
+   * The attempt's start on the settings' clock; undefined while none is in
+   * flight. Not a number-only field: V8 would give it a box of its own per
+   * object, where this one just keeps the clock's reading.
+   */
+  attemptStarted: number | undefined;
+  attemptOwner: AttemptOwner | undefined;
+}
+
+/**
+ * The outcome of the attempt `record` of `call` was an answer (a CallObserver
+ * hears it before the call's promise settles): books it and, for a call's
+ * owned first attempt, ends the call.
+ */
+export function attemptAnswered(call: GovernedCall, record: AttemptRecord, clock: ArrivalClock): void {
+  const endpoint = record.attemptEndpoint!;
+  const owner = record.attemptOwner;
+  record.attemptEndpoint = undefined;
+  record.attemptOwner = undefined;
+  try {
+    attemptSucceeded(call.settings, endpoint, record.attemptPermit, record.attemptStarted!, clock);
+  } finally {
+    endpoint.callEnded();
+    owner?.release(call);
+  }
+}
+
+/**
+ * The attempt `record` of `call` failed with `thrown`: books it, then settles
+ * the call's promise through `resolve` or `reject` (an owned attempt hands the
+ * call to the rest of its policy first).
+ */
+export function attemptFailedWith(
+  call: GovernedCall,
+  record: AttemptRecord,
+  thrown: unknown,
+  resolve: (value: unknown) => void,
+  reject: (reason: unknown) => void,
+): void {
+  const endpoint = record.attemptEndpoint!;
+  const owner = record.attemptOwner;
+  record.attemptEndpoint = undefined;
+  record.attemptOwner = undefined;
+  let error: unknown;
+  try {
+    error = attemptFailed(call.settings, endpoint, record.attemptPermit, record.attemptStarted!, thrown);
+  } finally {
+    endpoint.callEnded();
+  }
+  if (owner === undefined) {
+    reject(error);
+    return;
+  }
+  // The policy goes on (requeue, retry, fallback) in a task of its own, not inside the transport's callback.
+  queueMicrotask(() => owner.continueAfterFailure(call, endpoint, error).then(resolve, reject));
+}
+
+/** The record of an attempt made while its call's own record is in use (forking). */
+class Attempt implements AttemptRecord, CallObserver {
+  attemptEndpoint: Endpoint | undefined = undefined;
+  attemptPermit: BreakerPermit = undefined!;
+  attemptStarted: number | undefined = undefined;
+  attemptOwner: AttemptOwner | undefined = undefined;
+
+  constructor(private readonly call: GovernedCall) {}
 
   answered(clock: ArrivalClock): void {
-    const endpoint = this.endpoint;
-    try {
-      attemptSucceeded(this.settings, endpoint, this.permit, this.started, clock);
-    } finally {
-      endpoint.callEnded();
-      this.owner?.release(this.call);
-    }
+    attemptAnswered(this.call, this, clock);
   }
 
   failed(thrown: unknown, resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
-    const endpoint = this.endpoint;
-    let error: unknown;
-    try {
-      error = attemptFailed(this.settings, endpoint, this.permit, this.started, thrown);
-    } finally {
-      endpoint.callEnded();
-    }
-    const owner = this.owner;
-    if (owner === undefined) {
-      reject(error);
-      return;
-    }
-    // The policy goes on (requeue, retry, fallback) in a task of its own, not inside the transport's callback.
-    const call = this.call;
-    queueMicrotask(() => owner.continueAfterFailure(call, endpoint, error).then(resolve, reject));
+    attemptFailedWith(this.call, this, thrown, resolve, reject);
   }
 }
 
@@ -133,7 +181,7 @@ function sendAndObserve(
   endpoint: Endpoint,
   cancel: AbortSignal | undefined,
   wallNow: number,
-  attempt: Attempt,
+  attempt: CallObserver,
 ): Promise<unknown> {
   const transport = endpoint.transport;
   if (endpoint.enforcesCallLimits) {
@@ -159,7 +207,7 @@ function sendAndObserve(
 }
 
 /** A promise that settles like `reply` once `attempt` has been told of the outcome. */
-function settleThrough(reply: Promise<unknown>, attempt: Attempt, timer: NodeJS.Timeout | undefined): Promise<unknown> {
+function settleThrough(reply: Promise<unknown>, attempt: CallObserver, timer: NodeJS.Timeout | undefined): Promise<unknown> {
   return new Promise((resolve, reject) => {
     reply.then(
       (value) => {

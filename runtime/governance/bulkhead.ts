@@ -89,7 +89,8 @@ export class Bulkhead {
 
   /** Gives a slot back: to the first call waiting, else to the pool. */
   leave(): void {
-    const next = this.queue.shift();
+    // Every call leaves, and a queue is rare: the empty check costs less than shift() on an empty array.
+    const next = this.queue.length === 0 ? undefined : this.queue.shift();
     if (next !== undefined) next.resolve();
     else this.active -= 1;
   }

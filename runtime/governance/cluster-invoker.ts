@@ -117,8 +117,7 @@ export class ClusterInvoker implements Invoker {
     this.environment = {
       select: (call, skip) => this.select(call, skip),
       noProvider: () => this.providers.noProviderError(),
-      attempt: (call, endpoint, cancel) => startAttempt(this.attemptSettings, call, endpoint, cancel, undefined),
-      attemptSettings: this.attemptSettings,
+      attempt: (call, endpoint, cancel) => startAttempt(call, endpoint, cancel, undefined),
       budget: this.budget,
       backoff: this.backoff,
       random: this.random,
@@ -141,7 +140,7 @@ export class ClusterInvoker implements Invoker {
 
   invoke(method: MethodDescriptor, args: readonly unknown[], options?: CallOptions): Promise<unknown> {
     if (this.closed) return Promise.reject(new RpcError(Code.UNAVAILABLE, `client of ${this.service.name} is closed`));
-    const call = new GovernedCall(method, args, options, this.policyOf(method));
+    const call = new GovernedCall(method, args, options, this.policyOf(method), this.attemptSettings);
     this.calls += 1;
     this.budget.deposit();
     // The usual call: providers known, not cancelled, a slot free. It goes straight to its policy, which

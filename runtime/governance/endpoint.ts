@@ -38,7 +38,8 @@ export class Endpoint implements BalancedEndpoint {
   inFlight = 0;
   calls = 0;
   failures = 0;
-  latencyEwmaMs: number | undefined;
+  /** The latency EWMA, NaN before the first sample: always a number, so booking one allocates nothing. */
+  private latencyEwma = NaN;
   private paused: PauseReason | undefined;
   private pauseProbe: NodeJS.Timeout | undefined;
   private checkingReachable = false;
@@ -139,9 +140,15 @@ export class Endpoint implements BalancedEndpoint {
     this.pauseProbe = undefined;
   }
 
+  /** EWMA of observed latency in ms; undefined until the first observation. */
+  get latencyEwmaMs(): number | undefined {
+    const ewma = this.latencyEwma;
+    return ewma === ewma ? ewma : undefined;
+  }
+
   observeLatency(ms: number): void {
-    this.latencyEwmaMs =
-      this.latencyEwmaMs === undefined ? ms : this.latencyEwmaMs + LATENCY_EWMA_ALPHA * (ms - this.latencyEwmaMs);
+    const ewma = this.latencyEwma;
+    this.latencyEwma = ewma === ewma ? ewma + LATENCY_EWMA_ALPHA * (ms - ewma) : ms;
   }
 
   /**

@@ -1,8 +1,12 @@
 import type { CallOptions } from "../call.js";
+import type { ArrivalClock, CallObserver } from "../client/call-observer.js";
 import type { DeadlineEntry } from "../deadline/deadline-wheel.js";
 import { sharedDeadlineWheel, type ExpiringEntry } from "../deadline/shared-deadline-wheel.js";
 import type { MethodDescriptor } from "../descriptor.js";
 import { Code, RpcError } from "../errors.js";
+import { attemptAnswered, attemptFailedWith, type AttemptOwner, type AttemptRecord, type AttemptSettings } from "./attempt.js";
+import type { BreakerPermit } from "./circuit-breaker.js";
+import type { Endpoint } from "./endpoint.js";
 import type { MethodPolicy } from "./method-policy.js";
 import { routeKeyOf } from "./route-key.js";
 
@@ -18,46 +22,57 @@ import { routeKeyOf } from "./route-key.js";
  * cancel work themselves (a queued bulkhead slot, a backoff, a transport that
  * ignores deadlines, forking) ask for `signal`, which is created on first use:
  * then the call joins the shared deadline wheel and listens to the caller's
- * signal, and aborts with the RpcError to report.
+ * signal (see CallController), and aborts with the RpcError to report.
+ *
+ * The call is also the record (and the transport's observer) of its attempt
+ * in flight, so that the usual call, answered at its first attempt, makes no
+ * object per attempt; see startAttempt.
  *
  * One flat class whose constructor assigns every field: it is built on every
  * call, and a subclass or field initializers made that cost as much again.
  */
-export class GovernedCall implements ExpiringEntry {
+export class GovernedCall implements AttemptRecord, CallObserver {
   readonly deadlineAt: number;
-  wheelBucket: DeadlineEntry[] | undefined;
-  wheelSlot: number;
-  /** The caller's `CallOptions.signal`, if any. */
-  readonly callerSignal: AbortSignal | undefined;
-  private readonly timeoutMs: number | undefined;
-  private controller: AbortController | undefined;
+  /** The call's own signal's controller, once `signal` was asked for. */
+  private controller: CallController | undefined;
+  /** The addresses tried: none, the one (most calls make one attempt), or all of them in order. */
+  private tried: string | string[] | undefined;
+  /** The routing key once worked out, else KEY_UNKNOWN. */
+  private key: string | undefined | typeof KEY_UNKNOWN;
   /** Date.now() when the call began, until it is handed out by `now()` or goes stale. */
   private startReading: number | undefined;
-  /** The address of the first attempt; the others, if any, in `laterTried` (most calls make one). */
-  private firstTried: string | undefined;
-  private laterTried: string[] | undefined;
-  private key: string | undefined;
-  private keyKnown: boolean;
+  attemptEndpoint: Endpoint | undefined;
+  attemptPermit: BreakerPermit;
+  attemptStarted: number | undefined;
+  attemptOwner: AttemptOwner | undefined;
 
   constructor(
     readonly method: MethodDescriptor,
     readonly args: readonly unknown[],
     readonly options: CallOptions | undefined,
     readonly policy: MethodPolicy,
+    readonly settings: AttemptSettings,
   ) {
     const now = Date.now();
     const timeoutMs = options?.timeoutMs ?? policy.timeoutMs;
-    this.timeoutMs = timeoutMs;
     this.deadlineAt = timeoutMs === undefined ? Infinity : now + timeoutMs;
     this.startReading = now;
-    this.callerSignal = options?.signal;
-    this.wheelBucket = undefined;
-    this.wheelSlot = 0;
     this.controller = undefined;
-    this.firstTried = undefined;
-    this.laterTried = undefined;
-    this.key = undefined;
-    this.keyKnown = false;
+    this.tried = undefined;
+    this.key = KEY_UNKNOWN;
+    this.attemptEndpoint = undefined;
+    this.attemptPermit = NO_PERMIT;
+    this.attemptStarted = undefined;
+    this.attemptOwner = undefined;
+  }
+
+  /** The outcome of the attempt this call records (CallObserver). */
+  answered(clock: ArrivalClock): void {
+    attemptAnswered(this, this, clock);
+  }
+
+  failed(thrown: unknown, resolve: (value: unknown) => void, reject: (reason: unknown) => void): void {
+    attemptFailedWith(this, this, thrown, resolve, reject);
   }
 
   /**
@@ -65,23 +80,23 @@ export class GovernedCall implements ExpiringEntry {
    * policy, so that a key that cannot be built fails the call like any error.
    */
   get routeKey(): string | undefined {
-    if (!this.keyKnown) {
-      this.key = routeKeyOf(this.method, this.args, this.options);
-      this.keyKnown = true;
-    }
-    return this.key;
+    let key = this.key;
+    if (key === KEY_UNKNOWN) key = this.key = routeKeyOf(this.method, this.args, this.options);
+    return key;
   }
 
   /** Addresses tried so far, in order (for fallbacks and logs). */
   get attempts(): readonly string[] {
-    if (this.firstTried === undefined) return [];
-    return this.laterTried === undefined ? [this.firstTried] : [this.firstTried, ...this.laterTried];
+    const tried = this.tried;
+    return tried === undefined ? [] : typeof tried === "string" ? [tried] : [...tried];
   }
 
   /** Notes that an attempt was sent to `address`. */
   recordAttempt(address: string): void {
-    if (this.firstTried === undefined) this.firstTried = address;
-    else (this.laterTried ??= []).push(address);
+    const tried = this.tried;
+    if (tried === undefined) this.tried = address;
+    else if (typeof tried === "string") this.tried = [tried, address];
+    else tried.push(address);
   }
 
   /**
@@ -100,6 +115,11 @@ export class GovernedCall implements ExpiringEntry {
   /** The call has awaited something (discovery, a bulkhead slot): its start reading is stale. */
   waited(): void {
     this.startReading = undefined;
+  }
+
+  /** The caller's `CallOptions.signal`, if any. */
+  get callerSignal(): AbortSignal | undefined {
+    return this.options?.signal;
   }
 
   /** Milliseconds left before the deadline (Infinity without one, never negative). */
@@ -127,38 +147,40 @@ export class GovernedCall implements ExpiringEntry {
    */
   get signal(): AbortSignal {
     if (this.controller !== undefined) return this.controller.signal;
-    const controller = new AbortController();
+    const controller = new CallController(this);
     this.controller = controller;
-    if (this.callerSignal?.aborted === true) {
+    const callerSignal = this.callerSignal;
+    if (callerSignal?.aborted === true) {
       this.onCallerAbort();
-    } else if (this.deadlineAt <= Date.now()) {
+    } else if (controller.deadlineAt <= Date.now()) {
       this.expire();
     } else {
-      this.callerSignal?.addEventListener("abort", this, { once: true });
-      if (this.deadlineAt !== Infinity) sharedDeadlineWheel.add(this);
+      callerSignal?.addEventListener("abort", controller, { once: true });
+      if (controller.deadlineAt !== Infinity) sharedDeadlineWheel.add(controller);
     }
     return controller.signal;
   }
 
-  /** The caller's signal aborted (EventListener protocol: the call is its own listener, no closure). */
-  handleEvent(): void {
-    this.onCallerAbort();
-  }
-
+  /** The deadline passed: the call's signal aborts with DEADLINE_EXCEEDED. */
   expire(): void {
     this.abort(
-      new RpcError(Code.DEADLINE_EXCEEDED, `deadline of ${this.timeoutMs} ms exceeded calling ${this.method.fullName}`),
+      new RpcError(
+        Code.DEADLINE_EXCEEDED,
+        `deadline of ${this.options?.timeoutMs ?? this.policy.timeoutMs} ms exceeded calling ${this.method.fullName}`,
+      ),
     );
   }
 
   /** Releases the wheel entry and the caller-signal listener, if the signal was ever created. */
   dispose(): void {
-    if (this.controller === undefined) return;
-    sharedDeadlineWheel.remove(this);
-    this.callerSignal?.removeEventListener("abort", this);
+    const controller = this.controller;
+    if (controller === undefined) return;
+    sharedDeadlineWheel.remove(controller);
+    this.callerSignal?.removeEventListener("abort", controller);
   }
 
-  private onCallerAbort(): void {
+  /** The caller's signal aborted: the call's signal aborts with CANCELLED. */
+  onCallerAbort(): void {
     this.abort(
       new RpcError(Code.CANCELLED, `call to ${this.method.fullName} cancelled by the caller`, {
         cause: this.callerSignal?.reason,
@@ -169,7 +191,38 @@ export class GovernedCall implements ExpiringEntry {
   private abort(reason: RpcError): void {
     const controller = this.controller;
     if (controller === undefined || controller.signal.aborted) return;
-    sharedDeadlineWheel.remove(this);
+    sharedDeadlineWheel.remove(controller);
     controller.abort(reason);
   }
 }
+
+/**
+ * The controller of a call's own signal, made only for the calls that ask for
+ * one (see GovernedCall.signal), so that the others carry none of its state.
+ * It is also the call's deadline-wheel entry and the listener of the caller's
+ * signal (EventListener protocol), with no closure.
+ */
+class CallController extends AbortController implements ExpiringEntry {
+  readonly deadlineAt: number;
+  wheelBucket: DeadlineEntry[] | undefined = undefined;
+  wheelSlot = 0;
+
+  constructor(private readonly call: GovernedCall) {
+    super();
+    this.deadlineAt = call.deadlineAt;
+  }
+
+  expire(): void {
+    this.call.expire();
+  }
+
+  handleEvent(): void {
+    this.call.onCallerAbort();
+  }
+}
+
+/** The `key` of a call whose routing key is not worked out yet. */
+const KEY_UNKNOWN: unique symbol = Symbol("routing key not worked out");
+
+/** The permit field's value while no attempt is in flight. */
+const NO_PERMIT: BreakerPermit = Object.freeze({ trial: false });

@@ -1,5 +1,5 @@
 import { Code, RpcError } from "../errors.js";
-import { startAttempt, type AttemptOwner, type AttemptSettings } from "./attempt.js";
+import { startAttempt, type AttemptOwner } from "./attempt.js";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
 import { abortableDelay } from "./abortable-delay.js";
 import type { Endpoint } from "./endpoint.js";
@@ -24,7 +24,6 @@ export interface PolicyEnvironment extends AttemptOwner {
   noProvider(): RpcError;
   /** One attempt on `endpoint`; `cancel` aborts it early (a forking loser). */
   attempt(call: GovernedCall, endpoint: Endpoint, cancel: AbortSignal | undefined): Promise<unknown>;
-  readonly attemptSettings: AttemptSettings;
   readonly budget: RetryBudget;
   readonly backoff: BackoffOptions;
   readonly random: RandomSource;
@@ -73,7 +72,7 @@ function runSequential(env: PolicyEnvironment, call: GovernedCall): Promise<unkn
     return recoverAndRelease(env, call, error);
   }
   if (endpoint === undefined) return sequentialAttempts(env, call, undefined, undefined);
-  return startAttempt(env.attemptSettings, call, endpoint, undefined, env);
+  return startAttempt(call, endpoint, undefined, env);
 }
 
 /**

@@ -3,6 +3,12 @@ import type { RandomSource } from "./seeded-random.js";
 
 /** Picks a candidate with probability proportional to its weight (uniform if all weights are 0). */
 export function pickWeightedRandom<E extends BalancedEndpoint>(candidates: readonly E[], random: RandomSource): E {
+  if (candidates.length === 1) {
+    // The one draw the general case makes too, so that a seeded source goes on with the same sequence; Math.random's
+    // sequence is nobody's to check, and its draw costs an allocation on every call.
+    if (random !== Math.random) random();
+    return candidates[0]!;
+  }
   return pickWeightedRandomAmong(candidates, random, includeAll, undefined);
 }
 
