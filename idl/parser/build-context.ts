@@ -32,31 +32,13 @@ export class BuildContext {
    * The range of a rule node, from its first to its last real token.
    * `exclude` names children (such as a trailing separator) left out of the range.
    */
-  nodeRange(node: CstNode, exclude: readonly string[] = []): SourceRange {
-    const location = node.location;
-    if (exclude.length === 0 && location !== undefined) {
-      const { startOffset, endOffset } = location;
-      if (Number.isFinite(startOffset) && endOffset !== undefined && Number.isFinite(endOffset)) {
-        return this.source.range(startOffset, endOffset + 1);
-      }
-    }
-    let start = Number.POSITIVE_INFINITY;
-    let end = Number.NEGATIVE_INFINITY;
-    const visit = (current: CstNode, skip: readonly string[]): void => {
-      for (const [key, children] of Object.entries(current.children)) {
-        if (skip.includes(key)) continue;
-        for (const child of children) {
-          if ("children" in child) {
-            visit(child, []);
-          } else if (child.isInsertedInRecovery !== true) {
-            start = Math.min(start, child.startOffset);
-            end = Math.max(end, tokenEnd(child));
-          }
-        }
-      }
-    };
-    visit(node, exclude);
-    return Number.isFinite(start) ? this.source.range(start, end) : this.source.range(0, 0);
+  nodeRange(node: CstNode, exclude: readonly string[] = NO_KEYS): SourceRange {
+    const start = exclude.length === 0 ? childStart(node) : firstStart(node, exclude);
+    if (Number.isNaN(start)) return this.source.range(0, 0);
+    // Down the last child only: its last token is the node's last token.
+    let child = lastChild(node, exclude);
+    while (child !== undefined && "children" in child) child = lastChild(child, NO_KEYS);
+    return this.source.range(start, child === undefined ? start : tokenEnd(child));
   }
 
   /** The doc comment of the element whose range this is. */
@@ -83,4 +65,60 @@ export class BuildContext {
     }
     return decoded.value;
   }
+}
+
+const NO_KEYS: readonly string[] = [];
+
+/*
+ * The lexer tracks start offsets only, so a rule node's location has its
+ * start (`startOffset`, NaN when the node has no real token) but no end: the
+ * end is found by following the last child down to the node's last token.
+ * Tokens inserted by error recovery have no position and are left out.
+ */
+
+/** Where the node's first real token starts, leaving out the children under `exclude`; NaN when none. */
+function firstStart(node: CstNode, exclude: readonly string[]): number {
+  let first = Number.NaN;
+  const children = node.children;
+  for (const key in children) {
+    if (exclude.includes(key)) continue;
+    for (const child of children[key]!) {
+      const start = childStart(child);
+      if (Number.isNaN(start)) continue;
+      if (!(start >= first)) first = start;
+      break;
+    }
+  }
+  return first;
+}
+
+/** The node's child (token or rule node) that holds its last real token, leaving out `exclude`. */
+function lastChild(node: CstNode, exclude: readonly string[]): IToken | CstNode | undefined {
+  let lastStart = Number.NEGATIVE_INFINITY;
+  let last: IToken | CstNode | undefined;
+  const children = node.children;
+  for (const key in children) {
+    if (exclude.length !== 0 && exclude.includes(key)) continue;
+    const list = children[key]!;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const child = list[i]!;
+      const start = childStart(child);
+      if (Number.isNaN(start)) continue;
+      if (start > lastStart) {
+        lastStart = start;
+        last = child;
+      }
+      break;
+    }
+  }
+  return last;
+}
+
+/** Where a child's first real token starts; NaN when it has none. */
+function childStart(child: IToken | CstNode): number {
+  if ("children" in child) {
+    const start = child.location?.startOffset;
+    return start === undefined || !Number.isFinite(start) ? Number.NaN : start;
+  }
+  return child.isInsertedInRecovery === true || !Number.isFinite(child.startOffset) ? Number.NaN : child.startOffset;
 }

@@ -20,6 +20,9 @@ export class ThriftGrammar extends CstParser {
   constructor(validate = false) {
     super(t.allTokens, {
       recoveryEnabled: true,
+      // Every decision in the grammar is LL(1) (the validated build in the tests checks it at
+      // this setting); looking further only adds work to the grammar analysis at construction.
+      maxLookahead: 1,
       nodeLocationTracking: "onlyOffset",
       errorMessageProvider: thriftErrorMessages,
       skipValidations: !validate,
