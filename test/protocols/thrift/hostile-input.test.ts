@@ -6,35 +6,15 @@
  * serving a client that was connected all along.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ThriftChannel } from "@rpcgen/runtime";
-import { CalculatorClient } from "../../../examples/calculator/gen/calculator.js";
+import { describe, expect, it } from "vitest";
 import { MessageType, TType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
-import { eventually, startCalculator, type RunningCalculator } from "./support/calculator-server.js";
+import { eventually } from "./support/calculator-server.js";
+import { useHostileFixture } from "./support/hostile-fixture.js";
 import { allVariants, CapturingLogger, exchange, message, type Variant } from "./support/raw-thrift.js";
 
 const logger = new CapturingLogger();
-let calculator: RunningCalculator;
-let steady: ThriftChannel;
-let steadyDisconnects = 0;
-
-beforeAll(async () => {
-  calculator = await startCalculator({ logger, maxFrameBytes: 64 * 1024 });
-  steady = new ThriftChannel({ address: `127.0.0.1:${calculator.port}`, protocol: "compact" });
-  steady.on("disconnected", () => steadyDisconnects++);
-  expect(await new CalculatorClient(steady).add(1, 1)).toBe(2);
-});
-
-afterAll(async () => {
-  await steady?.close();
-  await calculator?.close();
-});
-
-/** The steady client's connection was never dropped and still answers. */
-async function stillServing(): Promise<void> {
-  expect(await new CalculatorClient(steady).add(40, 2)).toBe(42);
-  expect(steadyDisconnects).toBe(0);
-}
+const server = useHostileFixture(logger);
+const stillServing = () => server.stillServing();
 
 describe.each(allVariants)("%o", (variant) => {
   it("random bytes after a valid call header: an answer, a close or a wait, never anything else", async () => {
@@ -47,7 +27,7 @@ describe.each(allVariants)("%o", (variant) => {
             out.messageBegin(name, MessageType.CALL, 7);
             out.raw(body);
           });
-          const result = await exchange(calculator.port, variant, bytes, 1, 60);
+          const result = await exchange(server.port, variant, bytes, 1, 60);
           for (const reply of result.replies) {
             // A reply or an exception to the one call that was sent.
             expect([MessageType.REPLY, MessageType.EXCEPTION]).toContain(reply.type);
@@ -70,7 +50,7 @@ describe.each(allVariants)("%o", (variant) => {
       else out.int32BE(0x7fffffff);
       out.raw(Buffer.from("only a few bytes"));
     });
-    const result = await exchange(calculator.port, variant, bytes, 1, 2000);
+    const result = await exchange(server.port, variant, bytes, 1, 2000);
     if (variant.framed) {
       // The frame holds all there is: the declared size cannot fit it, so the call is answered as malformed.
       expect(result.replies).toEqual([
@@ -91,7 +71,7 @@ describe.each(allVariants)("%o", (variant) => {
       out.fieldBegin(TType.LIST, 1);
       out.listBegin(TType.STRUCT, 0x7fffffff);
     });
-    const result = await exchange(calculator.port, variant, bytes, 1, 2000);
+    const result = await exchange(server.port, variant, bytes, 1, 2000);
     if (variant.framed) expect(result.replies[0]?.exception?.type).toBe(7);
     else {
       expect(result.closedByServer).toBe(true);
@@ -110,7 +90,7 @@ describe.each(allVariants)("%o", (variant) => {
       for (let i = 0; i < 80; i++) out.raw(Buffer.from(fieldHeader));
       out.raw(Buffer.alloc(81));
     });
-    const result = await exchange(calculator.port, variant, bytes, 1, 2000);
+    const result = await exchange(server.port, variant, bytes, 1, 2000);
     if (variant.framed) {
       expect(result.replies[0]?.exception).toEqual({ type: 7, message: expect.stringMatching(/nested deeper than 64/) });
     } else {
@@ -135,7 +115,7 @@ describe.each(allVariants)("%o", (variant) => {
       }
     });
     expect(bytes.length).toBeGreaterThan(64 * 1024);
-    const result = await exchange(calculator.port, variant, bytes, 1, 2000);
+    const result = await exchange(server.port, variant, bytes, 1, 2000);
     expect(result.replies).toEqual([]);
     expect(result.closedByServer).toBe(true);
     expect(logger.closeReasons()).toContain("too-large");
@@ -169,7 +149,7 @@ describe("framing", () => {
     const variant = { framed: true, compact: false };
     const bad = addCall(variant, 2, 1, 1);
     bad.writeInt32BE(length, 0);
-    const result = await exchange(calculator.port, variant, Buffer.concat([addCall(variant, 1, 1, 2), bad]), 2, 2000);
+    const result = await exchange(server.port, variant, Buffer.concat([addCall(variant, 1, 1, 2), bad]), 2, 2000);
     expect(result.replies).toEqual([{ name: "add", type: MessageType.REPLY, seqid: 1 }]);
     expect(result.closedByServer).toBe(true);
     expect(logger.closeReasons()).toEqual([reason]);
@@ -184,7 +164,7 @@ describe("framing", () => {
       out.structEnd();
       out.raw(Buffer.from([1, 2, 3]));
     });
-    const result = await exchange(calculator.port, variant, Buffer.concat([bad, addCall(variant, 2, 20, 22)]), 2, 2000);
+    const result = await exchange(server.port, variant, Buffer.concat([bad, addCall(variant, 2, 20, 22)]), 2, 2000);
     expect(result.replies).toEqual([
       {
         name: "add",
@@ -205,7 +185,7 @@ describe("framing", () => {
       out.structEnd();
     });
     const result = await exchange(
-      calculator.port,
+      server.port,
       variant,
       Buffer.concat([addCall(variant, 1, 1, 2), reply, addCall(variant, 3, 1, 2)]),
       3,

@@ -8,35 +8,15 @@
  */
 import { deflateSync } from "node:zlib";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ThriftChannel } from "@rpcgen/runtime";
-import { CalculatorClient } from "../../../examples/calculator/gen/calculator.js";
+import { describe, expect, it } from "vitest";
 import { MessageType, TType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
 import { HEADER_MAGIC, MAX_HEADER_ENTRIES } from "../../../runtime/protocols/thrift/theader-frame.js";
-import { startCalculator, type RunningCalculator } from "./support/calculator-server.js";
+import { useHostileFixture } from "./support/hostile-fixture.js";
 import { CapturingLogger, exchange, outputOf, type Variant } from "./support/raw-thrift.js";
 
 const logger = new CapturingLogger();
-let calculator: RunningCalculator;
-let steady: ThriftChannel;
-let steadyDisconnects = 0;
-
-beforeAll(async () => {
-  calculator = await startCalculator({ logger, maxFrameBytes: 64 * 1024 });
-  steady = new ThriftChannel({ address: `127.0.0.1:${calculator.port}`, protocol: "compact" });
-  steady.on("disconnected", () => steadyDisconnects++);
-  expect(await new CalculatorClient(steady).add(1, 1)).toBe(2);
-});
-
-afterAll(async () => {
-  await steady?.close();
-  await calculator?.close();
-});
-
-async function stillServing(): Promise<void> {
-  expect(await new CalculatorClient(steady).add(40, 2)).toBe(42);
-  expect(steadyDisconnects).toBe(0);
-}
+const server = useHostileFixture(logger);
+const stillServing = () => server.stillServing();
 
 /** An `add(a, b)` message in the variant's protocol, unframed. */
 function addPayload(compact: boolean, seqid: number, a = 1, b = 2): Buffer {
@@ -96,7 +76,7 @@ describe.each(variants)("%o", (variant) => {
   it("a good call split at every byte is answered once, in THeader, with its sequence id", async () => {
     const call = goodCall(variant.compact, 9);
     const bytes = [...call].map((byte) => Buffer.from([byte]));
-    const result = await exchange(calculator.port, variant, bytes, 1, 2000);
+    const result = await exchange(server.port, variant, bytes, 1, 2000);
     expect(result.replies).toEqual([{ name: "add", type: MessageType.REPLY, seqid: 9, headerSeqid: 9 }]);
   });
 
@@ -105,7 +85,7 @@ describe.each(variants)("%o", (variant) => {
       fc.asyncProperty(fc.uint8Array({ maxLength: 120 }), fc.integer({ min: 0, max: 40 }), async (header, words) => {
         const protocolId = variant.compact ? 2 : 0;
         const bytes = headerFrame(Buffer.from([protocolId, ...header]), addPayload(variant.compact, 7), { seqid: 7, words: words === 0 ? undefined : words });
-        const result = await exchange(calculator.port, variant, bytes, 1, 60);
+        const result = await exchange(server.port, variant, bytes, 1, 60);
         for (const reply of result.replies) {
           expect([MessageType.REPLY, MessageType.EXCEPTION]).toContain(reply.type);
           // The header carries the message's sequence id (7, or whatever a shifted header made of the bytes).
@@ -125,7 +105,7 @@ describe.each(variants)("%o", (variant) => {
         async (changes) => {
           const bytes = Buffer.from(call);
           for (const [at, value] of changes) bytes[at] = value;
-          const result = await exchange(calculator.port, variant, bytes, 1, 60).catch((error: Error) => {
+          const result = await exchange(server.port, variant, bytes, 1, 60).catch((error: Error) => {
             // A change to the magic or protocol id makes a head that is not THeader: the reply may be another variant's.
             if (bytes.readUInt16BE(4) !== HEADER_MAGIC || bytes[14] !== call[14]) return { replies: [], closedByServer: true };
             throw error;
@@ -157,7 +137,7 @@ describe("malformed THeader frames close only their connection, with the reason 
     ["more than 8 transforms", () => compact([9, 1, 1, 1, 1, 1, 1, 1, 1, 1]), "too-large"],
   ])("%s", async (_name, bytesOf, reason) => {
     logger.entries.length = 0;
-    const result = await exchange(calculator.port, variant, Buffer.concat([goodCall(true, 1), bytesOf()]), 2, 2000);
+    const result = await exchange(server.port, variant, Buffer.concat([goodCall(true, 1), bytesOf()]), 2, 2000);
     expect(result.replies).toEqual([{ name: "add", type: MessageType.REPLY, seqid: 1, headerSeqid: 1 }]);
     expect(result.closedByServer).toBe(true);
     expect(logger.closeReasons()).toEqual([reason]);
@@ -168,7 +148,7 @@ describe("malformed THeader frames close only their connection, with the reason 
     for (const second of [goodCall(false, 2), Buffer.concat([Buffer.from([0, 0, 0, 0]), addPayload(true, 2)])]) {
       if (second.readInt32BE(0) === 0) second.writeInt32BE(second.length - 4, 0);
       logger.entries.length = 0;
-      const result = await exchange(calculator.port, variant, Buffer.concat([goodCall(true, 1), second]), 2, 2000);
+      const result = await exchange(server.port, variant, Buffer.concat([goodCall(true, 1), second]), 2, 2000);
       expect(result.replies).toEqual([{ name: "add", type: MessageType.REPLY, seqid: 1, headerSeqid: 1 }]);
       expect(result.closedByServer).toBe(true);
       expect(logger.closeReasons()).toEqual(["malformed"]);
@@ -178,7 +158,7 @@ describe("malformed THeader frames close only their connection, with the reason 
 
   it("unknown info block types are skipped, as Apache's libraries do; the call is served", async () => {
     // The frame says sequence id 0, the message 1: the reply's header takes the message's, as Apache's servers do.
-    const result = await exchange(calculator.port, variant, compact([0, 9, 1, 2, 3]), 1, 2000);
+    const result = await exchange(server.port, variant, compact([0, 9, 1, 2, 3]), 1, 2000);
     expect(result.replies).toEqual([{ name: "add", type: MessageType.REPLY, seqid: 1, headerSeqid: 1 }]);
   });
 });
@@ -191,7 +171,7 @@ describe("THeader transforms", () => {
   it("zlib, once or twice, is inflated; a zlib call and a plain one sent together are answered in order", async () => {
     const once = transformed([1], deflateSync(addPayload(true, 1, 1, 2)), 1);
     const twice = transformed([1, 1], deflateSync(deflateSync(addPayload(true, 2, 3, 4))), 2);
-    const result = await exchange(calculator.port, variant, Buffer.concat([once, twice, goodCall(true, 3)]), 3, 2000);
+    const result = await exchange(server.port, variant, Buffer.concat([once, twice, goodCall(true, 3)]), 3, 2000);
     expect(result.replies).toEqual([1, 2, 3].map((seqid) => ({ name: "add", type: MessageType.REPLY, seqid, headerSeqid: seqid })));
     expect(result.closedByServer).toBe(false);
   });
@@ -203,7 +183,7 @@ describe("THeader transforms", () => {
     ["bytes that are not zlib", () => transformed([1], addPayload(true, 3)), 7, "malformed"],
   ])("%s: answered with a TApplicationException under the frame's sequence id, then closed", async (_name, bytesOf, type, reason) => {
     logger.entries.length = 0;
-    const result = await exchange(calculator.port, variant, Buffer.concat([bytesOf(), goodCall(true, 4)]), 2, 2000);
+    const result = await exchange(server.port, variant, Buffer.concat([bytesOf(), goodCall(true, 4)]), 2, 2000);
     expect(result.replies).toEqual([{ name: "", type: MessageType.EXCEPTION, seqid: 3, headerSeqid: 3, exception: { type, message: expect.any(String) } }]);
     expect(result.closedByServer).toBe(true);
     expect(logger.closeReasons()).toEqual([reason]);
