@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Channel, silentLogger } from "@rpcgen/runtime";
 import { CalculatorClient } from "../../examples/calculator/gen/calculator.js";
 import { Cleanup, httpGet, startCalculator } from "./support.js";
+import { grpcHealthProto } from "../support/grpc-health-proto.js";
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -25,19 +26,7 @@ function respCommand(port: number, line: string): Promise<string> {
   });
 }
 
-const healthProto = `
-syntax = "proto3";
-package grpc.health.v1;
-message HealthCheckRequest { string service = 1; }
-message HealthCheckResponse {
-  enum ServingStatus { UNKNOWN = 0; SERVING = 1; NOT_SERVING = 2; SERVICE_UNKNOWN = 3; }
-  ServingStatus status = 1;
-}
-service Health {
-  rpc Check(HealthCheckRequest) returns (HealthCheckResponse);
-  rpc Watch(HealthCheckRequest) returns (stream HealthCheckResponse);
-}
-`;
+const healthProto = grpcHealthProto;
 
 type CheckFn = (request: { service: string }, callback: (error: grpc.ServiceError | null, response?: { status: string }) => void) => void;
 

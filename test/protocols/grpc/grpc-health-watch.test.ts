@@ -16,21 +16,9 @@ import { Server, silentLogger, type ServerOptions } from "@rpcgen/runtime";
 import { HealthWatch, maxHealthWatchesPerConnection, type WatchSink } from "@rpcgen/runtime/internal/protocols/grpc/grpc-health-watch.js";
 import { registerCalculator } from "../../../examples/calculator/gen/calculator.js";
 import { CalculatorHandlerImpl } from "../../../examples/calculator/calculator-handler.js";
+import { grpcHealthProto } from "../../support/grpc-health-proto.js";
 
-/** grpc/src/proto/grpc/health/v1/health.proto, as health-checking clients load it. */
-const healthProto = `
-syntax = "proto3";
-package grpc.health.v1;
-message HealthCheckRequest { string service = 1; }
-message HealthCheckResponse {
-  enum ServingStatus { UNKNOWN = 0; SERVING = 1; NOT_SERVING = 2; SERVICE_UNKNOWN = 3; }
-  ServingStatus status = 1;
-}
-service Health {
-  rpc Check(HealthCheckRequest) returns (HealthCheckResponse);
-  rpc Watch(HealthCheckRequest) returns (stream HealthCheckResponse);
-}
-`;
+const healthProto = grpcHealthProto;
 
 let protoDir: string;
 let Health: grpc.ServiceClientConstructor;
