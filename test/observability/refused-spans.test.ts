@@ -44,8 +44,8 @@ function onlySpan(spans: ReadableSpan[]): ReadableSpan {
   return spans[0]!;
 }
 
-// RESP answers a call without credentials NOAUTH before the dispatch (as Redis does): not traced yet.
-describe.each(["rpcgen", "thrift"] as const)("calls without credentials over %s", (protocol) => {
+// RESP answers NOAUTH before the dispatch (as Redis does); RespChannel reads it as UNAUTHENTICATED.
+describe.each(["rpcgen", "resp", "thrift"] as const)("calls without credentials over %s", (protocol) => {
   it("a call without credentials: one error span named for the method, UNAUTHENTICATED; counted", async () => {
     const { port, serverSpans } = await tracedCalculator({ auth: { authenticate: staticTokenAuthenticator(["s3cret"]) } });
     await expect(new CalculatorClient(invokerOf(protocol, port)).add(1, 2)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
@@ -79,6 +79,60 @@ describe.each(["rpcgen", "resp", "thrift"] as const)("unknown methods over %s", 
       "rpc.method_original": protocol === "thrift" ? "nosuch" : "Calculator.nosuch",
       "rpc.response.status_code": "UNIMPLEMENTED",
     });
+  });
+});
+
+describe("RESP's NOAUTH", () => {
+  /** Writes `commands` and QUIT over a raw socket (no client library between the test and the wire): every reply line. */
+  async function rawResp(port: number, commands: string[]): Promise<string[]> {
+    const { connect } = await import("node:net");
+    const socket = connect({ port, host: "127.0.0.1" });
+    cleanup.add(() => socket.destroy());
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.write([...commands, "QUIT", ""].join("\r\n"));
+    await new Promise((resolve) => socket.on("close", resolve));
+    return Buffer.concat(chunks).toString().split("\r\n").filter((line) => line !== "");
+  }
+
+  it("a method called before AUTH (CALL or its wire name) gets -NOAUTH and one error span named for it, UNAUTHENTICATED; counted", async () => {
+    const { port, serverSpans } = await tracedCalculator({ auth: { authenticate: staticTokenAuthenticator(["s3cret"]) } });
+    const noAuth = "-NOAUTH Authentication required.";
+    expect(await rawResp(port, ["CALL Calculator.add 1 2", "Calculator.add 1 2"])).toEqual([noAuth, noAuth, "+OK"]);
+    const spans = serverSpans();
+    expect(spans).toHaveLength(2);
+    for (const span of spans) {
+      expect(span.name).toBe("Calculator/add");
+      expect(span.status.code).toBe(SpanStatusCode.ERROR);
+      expect(span.attributes).toMatchObject({
+        "rpc.system": "resp",
+        "rpc.service": "Calculator",
+        "rpc.method": "add",
+        "rpc.response.status_code": "UNAUTHENTICATED",
+        "error.type": "UNAUTHENTICATED",
+        "network.peer.address": "127.0.0.1",
+      });
+    }
+    const { body } = await httpGet(port, "/metrics");
+    expect(sample(body, "rpc_server_duration_seconds_count", { rpc_system: "resp", rpc_method: "add", rpc_response_status_code: "UNAUTHENTICATED" })).toBe(2);
+  });
+
+  it("commands that call no method (PING, COMMAND, HELLO, RPC.METADATA, an unknown command) get -NOAUTH and no span", async () => {
+    const { port, serverSpans } = await tracedCalculator({ auth: { authenticate: staticTokenAuthenticator(["s3cret"]) } });
+    const replies = await rawResp(port, ["PING", "COMMAND COUNT", "HELLO 3", "RPC.METADATA traceparent x", "NOSUCH 1"]);
+    expect(replies).toHaveLength(6);
+    for (const reply of replies.slice(0, 5)) expect(reply).toMatch(/^-NOAUTH /);
+    expect(serverSpans()).toEqual([]);
+    const { body } = await httpGet(port, "/metrics");
+    expect(sample(body, "rpc_server_duration_seconds_count", { rpc_system: "resp" })).toBeUndefined();
+  });
+
+  it("after AUTH the same call is answered and its span is OK", async () => {
+    const { port, serverSpans } = await tracedCalculator({ auth: { authenticate: staticTokenAuthenticator(["s3cret"]) } });
+    expect(await rawResp(port, ["AUTH s3cret", "CALL Calculator.add 1 2"])).toEqual(["+OK", ":3", "+OK"]);
+    const span = onlySpan(serverSpans());
+    expect(span.name).toBe("Calculator/add");
+    expect(span.status.code).not.toBe(SpanStatusCode.ERROR);
   });
 });
 
@@ -150,6 +204,16 @@ describe("refused calls join the caller's trace", () => {
     const spans = serverSpans();
     expect(spans.map((span) => span.name)).toEqual(["_OTHER", "Calculator/add"]);
     for (const span of spans) expectChildOfCaller(span);
+  });
+
+  it("an unknown method over RESP (RespChannel sends the metadata as RPC.METADATA): one _OTHER span, UNIMPLEMENTED, child of the caller's span", async () => {
+    const { port, serverSpans } = await tracedCalculator();
+    const unknown = { ...CalculatorService.methods["add"]!, name: "nosuch", fullName: "Calculator.nosuch" };
+    await expect(invokerOf("resp", port).invoke(unknown, [1, 2], { metadata: { traceparent } })).rejects.toMatchObject({ code: "UNIMPLEMENTED" });
+    const span = onlySpan(serverSpans());
+    expect(span.name).toBe("_OTHER");
+    expect(span.attributes).toMatchObject({ "rpc.system": "resp", "rpc.method_original": "Calculator.nosuch", "rpc.response.status_code": "UNIMPLEMENTED" });
+    expectChildOfCaller(span);
   });
 
   it("an unknown method over gRPC (raw HTTP/2): one _OTHER span, UNIMPLEMENTED, child of the caller's span", async () => {

@@ -1,4 +1,4 @@
-import { Code, type RpcError } from "../../errors.js";
+import { Code, RpcError } from "../../errors.js";
 import { resp, type RespValue } from "../../resp/resp-value.js";
 
 /**
@@ -9,6 +9,9 @@ import { resp, type RespValue } from "../../resp/resp-value.js";
  */
 
 export const noAuthReply = resp.error("NOAUTH Authentication required.");
+
+/** A method call answered noAuthReply, as the dispatch's observer counts and traces it (one instance: a refusal flood allocates nothing). */
+export const noAuthError = new RpcError(Code.UNAUTHENTICATED, "Authentication required.");
 
 export const helloNoAuthReply = resp.error(
   "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",

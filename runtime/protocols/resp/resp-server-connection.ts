@@ -16,7 +16,7 @@ import type { CallResponder } from "../../server/call-responder.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import { ServerCall } from "../../server/server-call.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
-import { helloNoAuthReply, loginRefusedReply, noAuthReply, readLogin, type RespLogin } from "./resp-auth.js";
+import { helloNoAuthReply, loginRefusedReply, noAuthError, noAuthReply, readLogin, type RespLogin } from "./resp-auth.js";
 
 const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
 /** An unfinished command at least this large is dropped first when the server's input budget is spent. */
@@ -323,10 +323,13 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   private call(slot: ReplySlot, registered: RegisteredMethod | undefined, fullName: string, command: RespCommand, firstArgument: number): void {
     const dispatcher = this.env.dispatcher;
     const metadata = this.ops.take() ?? noMetadata;
-    if (registered === undefined) return this.fill(slot, errorReply(dispatcher.unknownMethod(fullName, false, this.peer, this.protocol)));
-    // A call with no credentials of its own (RPC.METADATA) before AUTH is refused here, in Redis's words.
+    // RPC.METADATA's entries (a traceparent) let the refusal's span join the caller's trace.
+    if (registered === undefined) return this.fill(slot, errorReply(dispatcher.unknownMethod(fullName, false, this.peer, this.protocol, metadata)));
+    // A call with no credentials of its own (RPC.METADATA) before AUTH is refused here, in Redis's words;
+    // counted and traced as the dispatch's refusals are (it has no metadata to join a trace by).
     const guard = dispatcher.guard;
     if (metadata === noMetadata && guard !== undefined && guard.awaitingAuthentication && !guard.isPublic(registered)) {
+      dispatcher.refusedEarly(registered.method, registered.method.fullName, this.protocol, this.peer, noAuthError);
       return this.fill(slot, noAuthReply);
     }
     const method = registered.method;
