@@ -127,6 +127,21 @@ describe("RESP's NOAUTH", () => {
     expect(sample(body, "rpc_server_duration_seconds_count", { rpc_system: "resp" })).toBeUndefined();
   });
 
+  it("a CALL of a method the server does not have, before AUTH, also gets -NOAUTH (nothing of the methods is revealed)", async () => {
+    const { port, serverSpans } = await tracedCalculator({ auth: { authenticate: staticTokenAuthenticator(["s3cret"]) } });
+    expect(await rawResp(port, ["CALL Calculator.nosuch 1", "AUTH s3cret", "CALL Calculator.nosuch 1"])).toEqual([
+      "-NOAUTH Authentication required.",
+      "+OK",
+      '-UNIMPLEMENTED unknown method "Calculator.nosuch"',
+      "+OK",
+    ]);
+    const spans = serverSpans();
+    expect(spans.map((span) => [span.name, span.attributes["rpc.response.status_code"]])).toEqual([
+      ["_OTHER", "UNAUTHENTICATED"],
+      ["_OTHER", "UNIMPLEMENTED"],
+    ]);
+  });
+
   it("after AUTH the same call is answered and its span is OK", async () => {
     const { port, serverSpans } = await tracedCalculator({ auth: { authenticate: staticTokenAuthenticator(["s3cret"]) } });
     expect(await rawResp(port, ["AUTH s3cret", "CALL Calculator.add 1 2"])).toEqual(["+OK", ":3", "+OK"]);

@@ -323,12 +323,20 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   private call(slot: ReplySlot, registered: RegisteredMethod | undefined, fullName: string, command: RespCommand, firstArgument: number): void {
     const dispatcher = this.env.dispatcher;
     const metadata = this.ops.take() ?? noMetadata;
-    // RPC.METADATA's entries (a traceparent) let the refusal's span join the caller's trace.
-    if (registered === undefined) return this.fill(slot, errorReply(dispatcher.unknownMethod(fullName, false, this.peer, this.protocol, metadata)));
-    // A call with no credentials of its own (RPC.METADATA) before AUTH is refused here, in Redis's words;
+    // A call with no credentials of its own (RPC.METADATA) before AUTH is refused here, in Redis's words,
+    // whether or not the method exists (an unauthenticated client learns nothing of the methods);
     // counted and traced as the dispatch's refusals are (it has no metadata to join a trace by).
     const guard = dispatcher.guard;
-    if (metadata === noMetadata && guard !== undefined && guard.awaitingAuthentication && !guard.isPublic(registered)) {
+    const awaitingAuthentication = metadata === noMetadata && guard !== undefined && guard.awaitingAuthentication;
+    if (registered === undefined) {
+      if (awaitingAuthentication) {
+        dispatcher.refusedEarly(undefined, fullName, this.protocol, this.peer, noAuthError);
+        return this.fill(slot, noAuthReply);
+      }
+      // RPC.METADATA's entries (a traceparent) let the refusal's span join the caller's trace.
+      return this.fill(slot, errorReply(dispatcher.unknownMethod(fullName, false, this.peer, this.protocol, metadata)));
+    }
+    if (awaitingAuthentication && !guard.isPublic(registered)) {
       dispatcher.refusedEarly(registered.method, registered.method.fullName, this.protocol, this.peer, noAuthError);
       return this.fill(slot, noAuthReply);
     }
