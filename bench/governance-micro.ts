@@ -4,16 +4,7 @@
 // (the governance cost), and bytes allocated per call of each.
 // Run: npx tsx --tsconfig bench/tsconfig.run.json bench/governance-micro.ts [--calls N] [--rounds R]
 //
-// CPU time is process.cpuUsage() over a round (the machine is shared: wall time
-// would count other processes). Rounds of the two sides alternate, and the
-// median round of each is reported.
-//
-// Allocation: Node 20 has no allocation counter (v8.getHeapStatistics() lacks
-// total_allocated_bytes), so bytes per call is the growth of
-// process.memoryUsage().heapUsed over a short round in which no garbage
-// collection ran (a PerformanceObserver counts "gc" entries; rounds with one
-// are discarded), the smallest of several rounds.
-import { PerformanceObserver } from "node:perf_hooks";
+// Method (CPU time, bytes per call): bench/micro-support.ts.
 import {
   ClusterInvoker,
   DirectRegistry,
@@ -24,6 +15,7 @@ import {
 } from "@rpcgen/runtime";
 import type { CallObserver } from "@rpcgen/runtime/internal/client/call-observer.js";
 import { benchEcho, BenchService } from "./echo-descriptor.js";
+import { bytesPerCall as roundBytesPerCall, cpuNsPerCall as roundCpuNsPerCall, inFlightLoops, median, numberOption as option } from "./micro-support.js";
 
 /** A Channel's per-read clock: one Date.now() for all the replies of one flush, and only if asked. */
 class FlushClock {
@@ -109,57 +101,14 @@ class FakeTransport implements ProviderTransport {
   };
 }
 
-const argv = process.argv.slice(2);
-function option(name: string, fallback: number): number {
-  const index = argv.indexOf(name);
-  return index >= 0 ? Number(argv[index + 1]) : fallback;
-}
 const CALLS = option("--calls", 200_000);
 const ROUNDS = option("--rounds", 9);
 const args = ["hello"];
 
-async function run(invoker: Invoker, calls: number, inFlight: number): Promise<void> {
-  const perLoop = Math.ceil(calls / inFlight);
-  const loop = async (): Promise<void> => {
-    for (let i = 0; i < perLoop; i++) await invoker.invoke(benchEcho, args);
-  };
-  const loops: Promise<void>[] = [];
-  for (let i = 0; i < inFlight; i++) loops.push(loop());
-  await Promise.all(loops);
-}
-
-async function cpuNsPerCall(invoker: Invoker, calls: number, inFlight: number): Promise<number> {
-  const start = process.cpuUsage();
-  await run(invoker, calls, inFlight);
-  const used = process.cpuUsage(start);
-  return ((used.user + used.system) * 1000) / calls;
-}
-
-let gcCount = 0;
-new PerformanceObserver((list) => void (gcCount += list.getEntries().length)).observe({ entryTypes: ["gc"] });
-const settle = () => new Promise((resolve) => setImmediate(resolve));
-
-async function bytesPerCall(invoker: Invoker, inFlight: number): Promise<number | undefined> {
-  const calls = 2_048;
-  let best: number | undefined;
-  for (let attempt = 0; attempt < 30; attempt++) {
-    await settle();
-    const gcBefore = gcCount;
-    const before = process.memoryUsage().heapUsed;
-    await run(invoker, calls, inFlight);
-    const after = process.memoryUsage().heapUsed;
-    await settle();
-    if (gcCount !== gcBefore || after < before) continue;
-    const perCall = (after - before) / calls;
-    best = best === undefined ? perCall : Math.min(best, perCall);
-  }
-  return best;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
+const run = (invoker: Invoker, calls: number, inFlight: number): Promise<void> => inFlightLoops(() => invoker.invoke(benchEcho, args), calls, inFlight);
+const cpuNsPerCall = (invoker: Invoker, calls: number, inFlight: number): Promise<number> =>
+  roundCpuNsPerCall((n, k) => run(invoker, n, k), calls, inFlight);
+const bytesPerCall = (invoker: Invoker, inFlight: number): Promise<number | undefined> => roundBytesPerCall((n, k) => run(invoker, n, k), inFlight);
 
 const direct = new FakeTransport();
 const governedTransport = new FakeTransport();

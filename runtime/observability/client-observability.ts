@@ -2,7 +2,7 @@ import type { Span } from "@opentelemetry/api";
 import { Code } from "../errors.js";
 import type { CallHandler, InterceptedCall, Interceptor } from "../interceptors/interceptor.js";
 import type { Logger } from "../logger.js";
-import { burstNow, clockNow } from "./burst-clock.js";
+import { burstNow } from "./burst-clock.js";
 import { okOutcome, outcomeOfError, type CallOutcome } from "./call-outcome.js";
 import { RpcMetrics, SeriesTable, type MetricsOptions } from "./metrics/rpc-metrics.js";
 import { CallTracer, type TracingOptions } from "./tracing/call-tracer.js";
@@ -38,7 +38,7 @@ export function observeClient(options: ClientObservabilityOptions): Interceptor 
   if (metrics === undefined && tracer === undefined && log === undefined) return (next) => next;
 
   const finish = (call: InterceptedCall, started: number, span: Span | undefined, outcome: CallOutcome, thrown: unknown): void => {
-    if (metrics !== undefined) metrics.of(call.method, system).outcome(outcome.code, outcome.errorType).observe((clockNow() - started) / 1000);
+    if (metrics !== undefined) metrics.of(call.method, system).outcome(outcome.code, outcome.errorType).observe((burstNow() - started) / 1000);
     if (span !== undefined) tracer!.end(span, "client", system, outcome, thrown);
     if (log !== undefined && outcome !== okOutcome) {
       const traceId = (span === undefined ? undefined : tracer!.traceIdOf(span)) ?? traceIdOf(call.metadata[traceparentKey]);
@@ -46,6 +46,9 @@ export function observeClient(options: ClientObservabilityOptions): Interceptor 
     }
   };
 
+  // Both ends of a client call are read from the burst clock: a call starts in
+  // the turn its caller issued it, and ends in the turn its reply was read
+  // (its outcome always reaches `then` in a later turn than its start).
   return (next: CallHandler) => (call: InterceptedCall) => {
     const started = metrics === undefined ? 0 : burstNow();
     const span = tracer === undefined ? undefined : tracer.startClient(call, system);

@@ -1,5 +1,6 @@
 import { Code, RpcError } from "../errors.js";
 import type { CallHandler, InterceptedCall, Interceptor } from "../interceptors/interceptor.js";
+import { invokeHandler, type ServerCallView } from "../interceptors/server-call-view.js";
 import type { Logger } from "../logger.js";
 import type { MethodDescriptor } from "../descriptor.js";
 import { burstNow, clockNow } from "./burst-clock.js";
@@ -29,33 +30,69 @@ export interface RefusedCall {
 
 /**
  * The server's observing interceptor: times the call for the duration
- * histogram, runs it in a SERVER span, and logs it if it failed, in one
- * closure per call whatever is turned on (never made when nothing is).
+ * histogram, runs it in a SERVER span, and logs it if it failed (never made
+ * when nothing is turned on).
+ *
+ * Outermost in the dispatch (server.ts puts it first), so its caller is the
+ * dispatch, which answers a plain value at once. When nothing runs inside it
+ * but the handler (`next` is `invokeHandler`) and the call has no span to run
+ * in, it calls the handler itself and books a plain value on the spot: no
+ * promise, no `then`, no microtask; only a handler's promise is awaited.
  */
 export function serverObservingInterceptor(observers: ServerObservers): Interceptor {
   const { metrics, tracer } = observers;
-  return (next: CallHandler) => (call: InterceptedCall) => {
-    const started = metrics === undefined ? 0 : burstNow();
-    const system = rpcSystemOf(call.protocol!);
-    const span = tracer === undefined ? undefined : tracer.startServer(call, system);
-    const outcome = span === undefined ? next(call) : tracer!.within(span, next, call);
-    return outcome.then(
+
+  const succeeded = (call: InterceptedCall, system: string, started: number, span: Span | undefined): void => {
+    const result = settledOutcome(call, okOutcome);
+    if (metrics !== undefined) metrics.of(call.method, system).outcome(result.code, result.errorType).observe((clockNow() - started) / 1000);
+    if (span !== undefined) tracer!.end(span, "server", system, result, undefined);
+    if (result !== okOutcome) logFailure(observers, call, system, result, span);
+  };
+  const failed = (call: InterceptedCall, system: string, started: number, span: Span | undefined, error: unknown): void => {
+    const result = settledOutcome(call, outcomeOfError(call.method, error, Code.INTERNAL));
+    if (metrics !== undefined) metrics.of(call.method, system).outcome(result.code, result.errorType).observe((clockNow() - started) / 1000);
+    if (span !== undefined) tracer!.end(span, "server", system, result, error);
+    logFailure(observers, call, system, result, span);
+  };
+  const awaited = (outcome: Promise<unknown>, call: InterceptedCall, system: string, started: number, span: Span | undefined): Promise<unknown> =>
+    outcome.then(
       (value) => {
-        const result = settledOutcome(call, okOutcome);
-        if (metrics !== undefined) metrics.of(call.method, system).outcome(result.code, result.errorType).observe((clockNow() - started) / 1000);
-        if (span !== undefined) tracer!.end(span, "server", system, result, undefined);
-        if (result !== okOutcome) logFailure(observers, call, system, result, span);
+        succeeded(call, system, started, span);
         return value;
       },
       (error: unknown) => {
-        const result = settledOutcome(call, outcomeOfError(call.method, error, Code.INTERNAL));
-        if (metrics !== undefined) metrics.of(call.method, system).outcome(result.code, result.errorType).observe((clockNow() - started) / 1000);
-        if (span !== undefined) tracer!.end(span, "server", system, result, error);
-        logFailure(observers, call, system, result, span);
+        failed(call, system, started, span, error);
         throw error;
       },
     );
+
+  return (next: CallHandler) => {
+    const handlerInside = next === invokeHandler;
+    return (call: InterceptedCall) => {
+      const started = metrics === undefined ? 0 : burstNow();
+      const system = rpcSystemOf(call.protocol!);
+      const span = tracer === undefined ? undefined : tracer.startServer(call, system);
+      if (span !== undefined) return awaited(tracer!.within(span, next, call), call, system, started, span);
+      if (!handlerInside) return awaited(next(call), call, system, started, undefined);
+      const { registered, context } = call as ServerCallView;
+      let value: unknown;
+      try {
+        value = registered.invoke(call.args, context!);
+      } catch (error) {
+        // The dispatch answers a handler's throw as the failure it is.
+        failed(call, system, started, undefined, error);
+        throw error;
+      }
+      if (isPromiseLike(value)) return awaited(Promise.resolve(value), call, system, started, undefined);
+      succeeded(call, system, started, undefined);
+      // A plain value, handed to the dispatch (the chain's only caller), which answers it at once.
+      return value as Promise<unknown>;
+    };
   };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === "function";
 }
 
 /**

@@ -5,7 +5,7 @@ import type { MethodTable, RegisteredMethod } from "../dispatch-contract.js";
 import { Code, RpcError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { composeInterceptors, type CallHandler, type Interceptor } from "../interceptors/interceptor.js";
-import { ServerCallView } from "../interceptors/server-call-view.js";
+import { invokeHandler, ServerCallView } from "../interceptors/server-call-view.js";
 import { checkArguments } from "./argument-check.js";
 import { declaredExceptionFieldId } from "./declared-exception-field.js";
 import { internalError, publicError } from "./public-error.js";
@@ -64,15 +64,8 @@ export class Dispatcher {
     this.intercepted =
       interceptors.length === 0
         ? undefined
-        : composeInterceptors(interceptors, (view) => {
-            const { registered, context } = view as ServerCallView;
-            // Interceptors await `next`: the handler's outcome as a promise, whatever it returned or threw.
-            try {
-              return Promise.resolve(registered.invoke(view.args, context));
-            } catch (error) {
-              return Promise.reject(error);
-            }
-          });
+        : // Interceptors await `next`: the handler's outcome as a promise, whatever it returned or threw.
+          composeInterceptors(interceptors, invokeHandler);
   }
 
   /**
