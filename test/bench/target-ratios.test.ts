@@ -106,6 +106,22 @@ describe("bench target ratios", () => {
     expect(formatTargets([check])).toContain("| 1.30 | - | measured |");
   });
 
+  it("judges a foreign client against both servers, with what bounds it beside", () => {
+    const theirs = { ...result("grpc-js", "protobuf", 64, 8_000), serverCpuPct: 32, clientCpuPct: 93 };
+    const ours = { ...result("rpcgen", "grpc", 64, 8_800, { label: "grpc-js client" }), serverCpuPct: 22, clientCpuPct: 101 };
+    const checks = checkTargets([theirs, ours]).filter((c) => c.name.includes("grpc-js client"));
+    expect(checks.map((c) => [c.name, c.kind])).toEqual([
+      ["echo x64: grpc-js client, rpcgen's gRPC vs a grpc-js server", "at least"],
+      ["echo x64: grpc-js client, server CPU per call, grpc-js's server / rpcgen's", "measured"],
+      ["echo x64: grpc-js client's own CPU against rpcgen, in cores", "measured"],
+    ]);
+    expect(checks[0]!.ratio).toBeCloseTo(1.1);
+    expect(verdict(checks[0]!)).toBe("MISSED");
+    // 40 µs of server CPU per call against 25: 1.6× cheaper on rpcgen's side.
+    expect(checks[1]!.ratio).toBeCloseTo(32 / 8_000 / (22 / 8_800));
+    expect(checks[2]!.ratio).toBeCloseTo(1.01);
+  });
+
   it("prints one table row per result, with the failure in the note", () => {
     const failed = {
       ...result("thrift", "binary", 256, 0),

@@ -11,10 +11,9 @@ import { type GeneratedModule, type GeneratedStubs, generateStubs } from "./supp
 import { EchoHandler } from "./support/echo-handler.js";
 import { FrameTapProxy } from "./support/frame-tap-proxy.js";
 import { protoc } from "./support/protoc.js";
+import { i64Max, i64Min, sixteenArguments } from "./support/roundtrip-samples.js";
 import { type RunningServer, startServer } from "./support/transports.js";
 
-const i64Min = -(2n ** 63n);
-const i64Max = 2n ** 63n - 1n;
 
 let stubs: GeneratedStubs;
 let roundtrip: GeneratedModule;
@@ -29,29 +28,7 @@ beforeAll(async () => {
 afterAll(() => stubs?.dispose());
 
 /** Arguments of `Echo.many` that use structs, containers, i64 extremes and non-ASCII text. */
-function manyArgs(): unknown[] {
-  return [
-    true,
-    -1,
-    -32768,
-    123456,
-    i64Max,
-    0.5,
-    "ghost 👻",
-    Uint8Array.from([1, 2, 3]),
-    "00112233-4455-6677-8899-aabbccddeeff",
-    roundtrip["Color"].BLUE,
-    [{ x: 1, y: 2 }],
-    new Set([i64Min, 0n]),
-    new Map([
-      [-1, "minus one"],
-      [2, "two"],
-    ]),
-    { id: "n", tags: ["t"] },
-    { name: "o" },
-    { label: "p", children: [{ label: "q" }] },
-  ];
-}
+const manyArgs = () => sixteenArguments(roundtrip, { real: 0.5, text: "two" });
 
 /** What `protoc --decode=roundtrip.Echo_many_args` prints for manyArgs(). */
 const manyArgsText = `a: true

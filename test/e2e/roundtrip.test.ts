@@ -5,48 +5,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Channel, silentLogger } from "@rpcgen/runtime";
-import { type GeneratedModule, type GeneratedStubs, generateStubs } from "./support/generated-stubs.js";
-import { EchoHandler } from "./support/echo-handler.js";
+import type { GeneratedModule } from "./support/generated-stubs.js";
+import type { EchoHandler } from "./support/echo-handler.js";
+import { bytesOf, everyScalar, expectSixteenReceived, i64Max, i64Min, patternBytes, sixteenArguments } from "./support/roundtrip-samples.js";
+import { type RoundtripServer, startRoundtripServer } from "./support/roundtrip-server.js";
 import { type ClosableInvoker, type RunningServer, openInvoker, startServer, transportNames } from "./support/transports.js";
 
-const i64Min = -(2n ** 63n);
-const i64Max = 2n ** 63n - 1n;
-
-let stubs: GeneratedStubs;
+let served: RoundtripServer;
 let roundtrip: GeneratedModule;
 let base: GeneratedModule;
 let handler: EchoHandler;
 let running: RunningServer;
 
 beforeAll(async () => {
-  stubs = await generateStubs("roundtrip", "roundtrip.thrift");
-  roundtrip = await stubs.load("roundtrip");
-  base = await stubs.load("base");
-  handler = new EchoHandler(roundtrip);
-  running = await startServer((server) => {
-    roundtrip["registerLoudEcho"](server, handler);
-    roundtrip["registerEcho"](server, handler);
-    base["registerBase"](server, handler);
-  });
+  served = await startRoundtripServer("roundtrip");
+  ({ roundtrip, base, handler, running } = served);
 });
 
-afterAll(async () => {
-  await running?.server.close({ graceMs: 1000 });
-  stubs?.dispose();
-});
-
-/** Bytes 0..255 repeated to `length`: every byte value, and no two neighbours equal. */
-function patternBytes(length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i++) bytes[i] = (i * 7 + (i >> 8)) & 0xff;
-  return bytes;
-}
-
-/** The bytes as a plain array, so a Buffer and a Uint8Array holding the same bytes compare equal. */
-function bytesOf(value: Uint8Array): number[] {
-  expect(value).toBeInstanceOf(Uint8Array);
-  return [...value];
-}
+afterAll(() => served?.stop());
 
 describe.each(transportNames)("over %s", (transport) => {
   let invoker: ClosableInvoker;
@@ -168,19 +144,7 @@ describe.each(transportNames)("over %s", (transport) => {
   });
 
   it("a struct of every scalar, all set", async () => {
-    const scalars = {
-      flag: false,
-      b: -128,
-      tiny: 127,
-      small: -32768,
-      medium: 2 ** 31 - 1,
-      big: i64Min,
-      real: -0,
-      text: "😀",
-      blob: Uint8Array.from([0, 255, 10]),
-      id: "123e4567-e89b-12d3-a456-426614174000",
-      color: roundtrip["Color"].BELOW_ZERO,
-    };
+    const scalars = everyScalar(roundtrip);
     const back = await client.echoScalars(scalars);
     expect({ ...back, blob: bytesOf(back.blob) }).toEqual({ ...scalars, blob: bytesOf(scalars.blob) });
     expect(Object.is(back.real, -0)).toBe(true);
@@ -269,31 +233,9 @@ describe.each(transportNames)("over %s", (transport) => {
   });
 
   it("a method with sixteen arguments of every kind", async () => {
-    const args = [
-      true,
-      -1,
-      -32768,
-      123456,
-      i64Max,
-      Math.PI,
-      "ghost 👻",
-      Uint8Array.from([1, 2, 3]),
-      "00112233-4455-6677-8899-aabbccddeeff",
-      roundtrip["Color"].BLUE,
-      [{ x: 1, y: 2 }],
-      new Set([i64Min, 0n]),
-      new Map([[-1, "minus one"], [2, ""]]),
-      { id: "n", tags: ["t"] },
-      { name: "o" },
-      { label: "p", children: [{ label: "q" }] },
-    ];
+    const args = sixteenArguments(roundtrip);
     expect(await client.many(...args)).toBe("received 16 arguments");
-    const received = handler.lastMany!;
-    expect(received).toHaveLength(16);
-    expect(bytesOf(received[7] as Uint8Array)).toEqual(bytesOf(args[7] as Uint8Array));
-    // Fields with an IDL default that the caller left out arrive with that default.
-    const expected = args.map((arg, i) => (i === 7 ? received[7] : i === 13 ? { id: "n", tags: ["t"], count: 42, label: "unnamed" } : arg));
-    expect(received).toEqual(expected);
+    expectSixteenReceived(handler.lastMany, args);
   });
 
   it("inherited methods, across an include and within a file", async () => {

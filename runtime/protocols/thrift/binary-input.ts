@@ -111,14 +111,6 @@ export class BinaryInput extends ThriftInput {
     return value;
   }
 
-  string(): string {
-    return this.utf8(this.binaryLength());
-  }
-
-  binary(): Buffer {
-    return this.bytes(this.binaryLength());
-  }
-
   protected binaryLength(): number {
     this.need(4, "a length");
     return this.int32();

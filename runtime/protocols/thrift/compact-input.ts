@@ -160,14 +160,6 @@ export class CompactInput extends ThriftInput {
     return value;
   }
 
-  string(): string {
-    return this.utf8(this.binaryLength());
-  }
-
-  binary(): Buffer {
-    return this.bytes(this.binaryLength());
-  }
-
   protected binaryLength(): number {
     return this.size();
   }

@@ -196,8 +196,16 @@ export abstract class ThriftInput {
   /** A number when it is a safe integer, else a bigint. */
   abstract i64(): number | bigint;
   abstract double(): number;
-  abstract string(): string;
-  abstract binary(): Buffer;
+
+  /** A string or binary is its length prefix (each protocol writes it its own way), then the bytes. */
+  string(): string {
+    return this.utf8(this.binaryLength());
+  }
+
+  binary(): Buffer {
+    return this.bytes(this.binaryLength());
+  }
+
   /** The length prefix of a string or binary. */
   protected abstract binaryLength(): number;
 }

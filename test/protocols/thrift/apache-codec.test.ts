@@ -22,6 +22,7 @@ import {
   requireThrift,
   type ApacheGenerated,
 } from "./support/apache-thrift-tools.js";
+import { thriftPairs } from "./support/thrift-pairs.js";
 
 const idl = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures/all-types.thrift");
 const thrift = requireThrift();
@@ -86,14 +87,7 @@ function rpcgenEverything(falseBools = false): Record<string, unknown> {
   };
 }
 
-const pairs = [
-  ["framed", "binary"],
-  ["framed", "compact"],
-  ["buffered", "binary"],
-  ["buffered", "compact"],
-] as const;
-
-describe.each(pairs)("%s transport, %s protocol", (transport, protocol) => {
+describe.each(thriftPairs)("%s transport, %s protocol", (transport, protocol) => {
   it("rpcgen encodes, Apache decodes and re-encodes, rpcgen decodes: the value is unchanged", async () => {
     const AllTypes = requireGenerated(jsCode, "AllTypes.js");
     const types = requireGenerated(jsCode, "all-types_types.js");

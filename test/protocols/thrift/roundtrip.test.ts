@@ -7,40 +7,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ThriftApplicationError, ThriftChannel } from "@rpcgen/runtime";
-import { type GeneratedModule, type GeneratedStubs, generateStubs } from "../../e2e/support/generated-stubs.js";
-import { EchoHandler } from "../../e2e/support/echo-handler.js";
-import { type RunningServer, startServer } from "../../e2e/support/transports.js";
+import type { GeneratedModule } from "../../e2e/support/generated-stubs.js";
+import type { EchoHandler } from "../../e2e/support/echo-handler.js";
+import { bytesOf, everyScalar, expectSixteenReceived, i64Max, i64Min, patternBytes, sixteenArguments } from "../../e2e/support/roundtrip-samples.js";
+import { type RoundtripServer, startRoundtripServer } from "../../e2e/support/roundtrip-server.js";
+import type { RunningServer } from "../../e2e/support/transports.js";
+import { thriftPairs } from "./support/thrift-pairs.js";
 
-const i64Min = -(2n ** 63n);
-const i64Max = 2n ** 63n - 1n;
-
-let stubs: GeneratedStubs;
+let served: RoundtripServer;
 let roundtrip: GeneratedModule;
 let base: GeneratedModule;
 let handler: EchoHandler;
 let running: RunningServer;
 
 beforeAll(async () => {
-  stubs = await generateStubs("thrift-roundtrip", "roundtrip.thrift");
-  roundtrip = await stubs.load("roundtrip");
-  base = await stubs.load("base");
-  handler = new EchoHandler(roundtrip);
-  running = await startServer((server) => {
-    roundtrip["registerLoudEcho"](server, handler);
-    roundtrip["registerEcho"](server, handler);
-    base["registerBase"](server, handler);
-  });
+  served = await startRoundtripServer("thrift-roundtrip");
+  ({ roundtrip, base, handler, running } = served);
 });
 
-afterAll(async () => {
-  await running?.server.close({ graceMs: 1000 });
-  stubs?.dispose();
-});
-
-function bytesOf(value: Uint8Array): number[] {
-  expect(value).toBeInstanceOf(Uint8Array);
-  return [...value];
-}
+afterAll(() => served?.stop());
 
 /** A Tree that is a `next` chain of `levels` structs. */
 function chain(levels: number): { label: string; next?: unknown } {
@@ -49,14 +34,7 @@ function chain(levels: number): { label: string; next?: unknown } {
   return tree;
 }
 
-const pairs = [
-  ["framed", "binary"],
-  ["framed", "compact"],
-  ["buffered", "binary"],
-  ["buffered", "compact"],
-] as const;
-
-describe.each(pairs)("%s transport, %s protocol", (transport, protocol) => {
+describe.each(thriftPairs)("%s transport, %s protocol", (transport, protocol) => {
   let channel: ThriftChannel;
   let client: any;
 
@@ -121,7 +99,7 @@ describe.each(pairs)("%s transport, %s protocol", (transport, protocol) => {
     expect(bytesOf(await client.echoBinary(new Uint8Array(0)))).toEqual([]);
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     expect(bytesOf(await client.echoBinary(all))).toEqual(bytesOf(all));
-    const mebibyte = Uint8Array.from({ length: 1024 * 1024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+    const mebibyte = patternBytes(1024 * 1024);
     expect(Buffer.from(await client.echoBinary(mebibyte)).equals(Buffer.from(mebibyte))).toBe(true);
   });
 
@@ -165,19 +143,7 @@ describe.each(pairs)("%s transport, %s protocol", (transport, protocol) => {
   });
 
   it("a struct of every scalar; an empty struct stays empty", async () => {
-    const scalars = {
-      flag: false,
-      b: -128,
-      tiny: 127,
-      small: -32768,
-      medium: 2 ** 31 - 1,
-      big: i64Min,
-      real: -0,
-      text: "😀",
-      blob: Uint8Array.from([0, 255, 10]),
-      id: "123e4567-e89b-12d3-a456-426614174000",
-      color: roundtrip["Color"].BELOW_ZERO,
-    };
+    const scalars = everyScalar(roundtrip);
     const back = await client.echoScalars(scalars);
     expect({ ...back, blob: bytesOf(back.blob) }).toEqual({ ...scalars, blob: bytesOf(scalars.blob) });
     expect(await client.echoScalars({ flag: true })).toEqual({ flag: true });
@@ -235,33 +201,9 @@ describe.each(pairs)("%s transport, %s protocol", (transport, protocol) => {
   });
 
   it("sixteen arguments of every kind, with defaults filled in", async () => {
-    const args = [
-      true,
-      -1,
-      -32768,
-      123456,
-      i64Max,
-      Math.PI,
-      "ghost 👻",
-      Uint8Array.from([1, 2, 3]),
-      "00112233-4455-6677-8899-aabbccddeeff",
-      roundtrip["Color"].BLUE,
-      [{ x: 1, y: 2 }],
-      new Set([i64Min, 0n]),
-      new Map([
-        [-1, "minus one"],
-        [2, ""],
-      ]),
-      { id: "n", tags: ["t"] },
-      { name: "o" },
-      { label: "p", children: [{ label: "q" }] },
-    ];
+    const args = sixteenArguments(roundtrip);
     expect(await client.many(...args)).toBe("received 16 arguments");
-    const received = handler.lastMany!;
-    const expected = args.map((arg, i) =>
-      i === 7 ? received[7] : i === 13 ? { id: "n", tags: ["t"], count: 42, label: "unnamed" } : arg,
-    );
-    expect(received).toEqual(expected);
+    expectSixteenReceived(handler.lastMany, args);
   });
 
   it("inherited methods, each service by its own name", async () => {
