@@ -5,34 +5,21 @@
  * connections killed the server with "JavaScript heap out of memory".)
  */
 import { once } from "node:events";
-import { connect, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RespChannel } from "../../runtime/resp/resp-channel.js";
 import { ChaosService } from "./support/chaos-service.js";
-import { startChaosServer, waitUntil, type ChaosServer } from "./support/chaos-process.js";
+import { waitUntil } from "./support/chaos-process.js";
+import { useChaosServer } from "./support/chaos-fixture.js";
 
 const MiB = 1024 * 1024;
 const GB = 1000 * MiB;
 const connections = 100;
 
-let server: ChaosServer;
-const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  server = await startChaosServer();
-});
-
-afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await server.stop();
-});
+const chaos = useChaosServer();
 
 /** Opens a connection, declares a million-element array and sends 4 MB of elements; resolves when the server has closed it or all is sent. */
-async function unfinishedArray(port: number): Promise<"closed" | "open"> {
-  const socket = connect({ host: "127.0.0.1", port });
-  sockets.push(socket);
-  socket.on("error", () => {});
-  await once(socket, "connect");
+async function unfinishedArray(): Promise<"closed" | "open"> {
+  const socket = await chaos.openSocket();
   const closed = new Promise<"closed">((resolve) => socket.once("close", () => resolve("closed")));
   const elements = Buffer.from(":1\r\n".repeat(256 * 1024));
   socket.write("*1000000\r\n");
@@ -45,21 +32,21 @@ async function unfinishedArray(port: number): Promise<"closed" | "open"> {
 
 describe("100 connections each sending an unfinished `*1000000` RESP array", () => {
   it("are refused at their header; the server stays small and serves a new client", async () => {
-    const outcomes = await Promise.all(Array.from({ length: connections }, () => unfinishedArray(server.port)));
+    const outcomes = await Promise.all(Array.from({ length: connections }, () => unfinishedArray()));
     // Every one was refused at its header, as the server's log says (on a loaded machine a client
     // may see its close later than the server made it, so the server's word is the judge here).
-    const refusals = (): number => server.stderr().split("request of 1000000 arguments needs about").length - 1;
+    const refusals = (): number => chaos.server.stderr().split("request of 1000000 arguments needs about").length - 1;
     expect(await waitUntil(() => refusals() === connections, 20_000)).toBe(true);
     expect(outcomes.filter((outcome) => outcome === "closed").length).toBeGreaterThan(0);
-    expect(server.alive()).toBe(true);
-    const channel = new RespChannel({ port: server.port });
+    expect(chaos.server.alive()).toBe(true);
+    const channel = new RespChannel({ port: chaos.server.port });
     try {
       expect(await channel.invoke(ChaosService.methods.add!, [1, 2])).toBe(3);
     } finally {
       await channel.close();
     }
-    expect(server.peakRssBytes()).toBeLessThan(GB);
-    expect(server.stderr()).toMatch(/protocol error/i);
-    console.log(`chaos: ${connections} unfinished *1000000 RESP arrays: peak RSS ${Math.round(server.peakRssBytes() / MiB)} MB, all refused`);
+    expect(chaos.server.peakRssBytes()).toBeLessThan(GB);
+    expect(chaos.server.stderr()).toMatch(/protocol error/i);
+    console.log(`chaos: ${connections} unfinished *1000000 RESP arrays: peak RSS ${Math.round(chaos.server.peakRssBytes() / MiB)} MB, all refused`);
   }, 60_000);
 });

@@ -3,16 +3,15 @@
  * reads must cost the server bounded memory, and must not stop anyone else
  * from being served. (Before the fix: RSS ~6 GB, then a crash in Buffer.concat.)
  */
-import { once } from "node:events";
-import { connect, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Channel } from "../../runtime/client/channel.js";
 import { binaryCodec } from "../../runtime/codec/binary-codec.js";
 import { encodeFrame } from "../../runtime/wire/frame-encoder.js";
 import { FrameDecoder } from "../../runtime/wire/frame-decoder.js";
 import { CodecId, FrameKind } from "../../runtime/wire/frame.js";
 import { ChaosService } from "./support/chaos-service.js";
-import { startChaosServer, waitUntil, type ChaosServer } from "./support/chaos-process.js";
+import { waitUntil } from "./support/chaos-process.js";
+import { useChaosServer } from "./support/chaos-fixture.js";
 
 const MiB = 1024 * 1024;
 const GB = 1000 * MiB;
@@ -29,36 +28,18 @@ function bigReplyCalls(count: number, size: number): Buffer {
   return Buffer.concat(frames);
 }
 
-async function rawConnect(port: number): Promise<Socket> {
-  const socket = connect({ host: "127.0.0.1", port });
-  socket.on("error", () => {});
-  await once(socket, "connect");
-  return socket;
-}
-
-let server: ChaosServer;
-const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  server = await startChaosServer();
-});
-
-afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await server.stop();
-});
+const chaos = useChaosServer();
 
 describe("a client that never reads its replies", () => {
   it("costs the server bounded memory, and a new client is served meanwhile", async () => {
-    const hog = await rawConnect(server.port);
-    sockets.push(hog);
+    const hog = await chaos.openSocket();
     hog.pause();
     hog.write(bigReplyCalls(10_000, MiB));
     // Let the server do its worst: it reads, starts calls and queues replies until its limits stop it.
-    const steady = await waitUntil(() => server.rssBytes() > 64 * MiB, 5000);
+    const steady = await waitUntil(() => chaos.server.rssBytes() > 64 * MiB, 5000);
     expect(steady).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    const channel = new Channel({ address: `127.0.0.1:${server.port}`, codec: "binary" });
+    const channel = new Channel({ address: `127.0.0.1:${chaos.server.port}`, codec: "binary" });
     let servedInMs = 0;
     try {
       const started = Date.now();
@@ -67,15 +48,14 @@ describe("a client that never reads its replies", () => {
     } finally {
       channel.destroy();
     }
-    expect(server.alive()).toBe(true);
-    expect(server.peakRssBytes()).toBeLessThan(GB);
-    console.log(`chaos: slow reader (10,000 × 1 MiB replies): peak RSS ${mb(server.peakRssBytes())} MB, new client served in ${servedInMs} ms`);
+    expect(chaos.server.alive()).toBe(true);
+    expect(chaos.server.peakRssBytes()).toBeLessThan(GB);
+    console.log(`chaos: slow reader (10,000 × 1 MiB replies): peak RSS ${mb(chaos.server.peakRssBytes())} MB, new client served in ${servedInMs} ms`);
   });
 
   it("a client that does read gets every reply, with the server's peak memory still bounded", async () => {
     const count = 2000;
-    const reader = await rawConnect(server.port);
-    sockets.push(reader);
+    const reader = await chaos.openSocket();
     let replies = 0;
     let bytes = 0;
     const done = new Promise<void>((resolve, reject) => {
@@ -94,8 +74,8 @@ describe("a client that never reads its replies", () => {
     await done;
     expect(replies).toBe(count);
     expect(bytes).toBeGreaterThan(count * MiB);
-    expect(server.alive()).toBe(true);
-    expect(server.peakRssBytes()).toBeLessThan(GB);
-    console.log(`chaos: reading client (${count} × 1 MiB replies): peak RSS ${mb(server.peakRssBytes())} MB`);
+    expect(chaos.server.alive()).toBe(true);
+    expect(chaos.server.peakRssBytes()).toBeLessThan(GB);
+    console.log(`chaos: reading client (${count} × 1 MiB replies): peak RSS ${mb(chaos.server.peakRssBytes())} MB`);
   }, 120_000);
 });

@@ -6,12 +6,10 @@
  * of the declared size is even reserved is checked on the reader itself, in
  * message-reader.test.ts: untouched pages would not show in the RSS.)
  */
-import { once } from "node:events";
-import { connect, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ThriftChannel } from "@rpcgen/runtime";
 import { ChaosService } from "../../chaos/support/chaos-service.js";
-import { startChaosServer, type ChaosServer } from "../../chaos/support/chaos-process.js";
+import { useChaosServer } from "../../chaos/support/chaos-fixture.js";
 import { MessageType, TType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
 import { message, type Variant } from "./support/raw-thrift.js";
 
@@ -20,17 +18,7 @@ const connections = 300;
 const declaredBytes = 4 * MiB - 64;
 const sentBytes = 64 * 1024;
 
-let server: ChaosServer;
-const sockets: Socket[] = [];
-
-beforeAll(async () => {
-  server = await startChaosServer();
-});
-
-afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await server.stop();
-});
+const chaos = useChaosServer();
 
 /** A `Chaos:bodySize` call whose binary argument declares `declaredBytes`, cut after `sentBytes` of it. */
 function unfinishedCall(variant: Variant): Buffer {
@@ -44,11 +32,8 @@ function unfinishedCall(variant: Variant): Buffer {
   return Buffer.concat([whole, Buffer.alloc(sentBytes, 0x61)]);
 }
 
-async function stall(port: number, bytes: Buffer): Promise<void> {
-  const socket = connect({ host: "127.0.0.1", port });
-  sockets.push(socket);
-  socket.on("error", () => {});
-  await once(socket, "connect");
+async function stall(bytes: Buffer): Promise<void> {
+  const socket = await chaos.openSocket();
   // In pieces, as a slow sender's bytes arrive.
   for (let at = 0; at < bytes.length; at += 8192) {
     await new Promise<void>((resolve) => socket.write(bytes.subarray(at, at + 8192), () => resolve()));
@@ -62,16 +47,16 @@ describe("300 connections each declaring 4 MiB and sending 64 KiB", () => {
   ] as const)(
     "%s: the server holds about what arrived, and serves a new client",
     async (_name, variant) => {
-      const rssBefore = server.rssBytes();
+      const rssBefore = chaos.server.rssBytes();
       const bytes = unfinishedCall(variant);
-      await Promise.all(Array.from({ length: connections }, () => stall(server.port, bytes)));
+      await Promise.all(Array.from({ length: connections }, () => stall(bytes)));
       // Give the server a moment to read everything that was written.
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(server.alive()).toBe(true);
-      const grewBy = server.rssBytes() - rssBefore;
+      expect(chaos.server.alive()).toBe(true);
+      const grewBy = chaos.server.rssBytes() - rssBefore;
       // 300 × 64 KiB = 19 MiB arrived; at most twice that is kept, plus the sockets' own buffers.
       expect(grewBy).toBeLessThan(150 * MiB);
-      const channel = new ThriftChannel({ address: `127.0.0.1:${server.port}`, multiplexed: true });
+      const channel = new ThriftChannel({ address: `127.0.0.1:${chaos.server.port}`, multiplexed: true });
       try {
         expect(await channel.invoke(ChaosService.methods.add!, [1, 2])).toBe(3);
       } finally {
@@ -80,7 +65,7 @@ describe("300 connections each declaring 4 MiB and sending 64 KiB", () => {
       console.log(
         `thrift: ${connections} unfinished ${_name} 4 MiB calls, 64 KiB sent each: RSS grew ${Math.round(grewBy / MiB)} MB`,
       );
-      for (const socket of sockets.splice(0)) socket.destroy();
+      chaos.destroySockets();
     },
     60_000,
   );
