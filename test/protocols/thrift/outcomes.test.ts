@@ -74,30 +74,23 @@ describe("outcomes over Thrift", () => {
         out.string(line);
         out.structEnd();
       });
-    const add = message(variant, (out) => {
-      out.messageBegin("add", MessageType.ONEWAY, 3);
-      out.structBegin();
-      out.fieldBegin(TType.I32, 1);
-      out.i32(1);
-      out.fieldBegin(TType.I32, 2);
-      out.i32(2);
-      out.structEnd();
-    });
-    const probe = message(variant, (out) => {
-      out.messageBegin("add", MessageType.CALL, 4);
-      out.structBegin();
-      out.fieldBegin(TType.I32, 1);
-      out.i32(2);
-      out.fieldBegin(TType.I32, 2);
-      out.i32(2);
-      out.structEnd();
-    });
+    const add = (type: number, seqid: number, a: number, b: number) =>
+      message(variant, (out) => {
+        out.messageBegin("add", type, seqid);
+        out.structBegin();
+        out.fieldBegin(TType.I32, 1);
+        out.i32(a);
+        out.fieldBegin(TType.I32, 2);
+        out.i32(b);
+        out.structEnd();
+      });
     const addsBefore = handler.adds;
     const bytes = Buffer.concat([
       log(MessageType.ONEWAY, 1, "oneway as oneway"),
       log(MessageType.CALL, 2, "oneway as call"),
-      add,
-      probe,
+      add(MessageType.ONEWAY, 3, 1, 2),
+      // A CALL last: its reply tells the test the messages before it were read.
+      add(MessageType.CALL, 4, 2, 2),
     ]);
     const result = await exchange(port, variant, bytes, 1, 2000);
     // Only the last call is answered.
