@@ -107,8 +107,14 @@ export class ServerObservability {
    */
   beginShutdown(shutdown: () => Promise<void>): Promise<void> {
     this.health.markShuttingDown();
-    if (this.drainDelayMs === 0) return shutdown();
+    const stop = (): Promise<void> => {
+      const stopped = shutdown();
+      // After shutdown began (connections told to drain): health watches end now rather than hold the drain back.
+      this.health.markClosing();
+      return stopped;
+    };
+    if (this.drainDelayMs === 0) return stop();
     this.logger.info({ drainDelayMs: this.drainDelayMs }, "not ready: draining before shutdown");
-    return new Promise<void>((resolve) => setTimeout(resolve, this.drainDelayMs)).then(shutdown);
+    return new Promise<void>((resolve) => setTimeout(resolve, this.drainDelayMs)).then(stop);
   }
 }

@@ -1,5 +1,6 @@
 import { constants, type ServerHttp2Stream } from "node:http2";
-import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { sharedDeadlineWheel, type ExpiringEntry } from "../../deadline/shared-deadline-wheel.js";
+import type { HealthState } from "../../observability/health/health-state.js";
 import { endWithStatus } from "./grpc-responder.js";
 import { encodeGrpcMessage, grpcStatusOf } from "./grpc-status.js";
 import { healthResponseFrame, servingStatusOf } from "./health-messages.js";
@@ -8,8 +9,6 @@ import { healthResponseFrame, servingStatusOf } from "./health-messages.js";
 export const maxHealthWatchesPerServer = 1000;
 /** Watches open at once on one HTTP/2 connection (a health-checking client needs one per service it watches). */
 export const maxHealthWatchesPerConnection = 16;
-/** How often the open watches look at the server's status: a change reaches watchers within this. */
-export const healthWatchPollMs = 100;
 
 /** Where a watch writes: one HealthCheckResponse at a time, then the trailers. */
 export interface WatchSink {
@@ -25,20 +24,26 @@ export interface WatchSink {
  * client that does not read holds it back by HTTP/2 flow control), newer
  * statuses replace each other and only the latest is sent when the client
  * reads again. A watcher that never reads costs one message, however often
- * the status changes.
+ * the status changes. Its `grpc-timeout`, if any, is an entry of the shared
+ * deadline wheel (no timer of its own).
  */
-export class HealthWatch {
+export class HealthWatch implements ExpiringEntry {
   private sent = -1;
   private latest = -1;
   private writing = false;
   private ending: { status: number; message: string } | undefined;
+  deadlineAt: number;
+  wheelBucket: ExpiringEntry[] | undefined = undefined;
+  wheelSlot = 0;
 
   constructor(
     private readonly sink: WatchSink,
     readonly service: string,
     readonly known: boolean,
     readonly deadline: number | undefined,
-  ) {}
+  ) {
+    this.deadlineAt = deadline ?? Infinity;
+  }
 
   /** The serving status now (a servingStatusOf number). */
   report(status: number): void {
@@ -52,6 +57,11 @@ export class HealthWatch {
     if (this.ending !== undefined) return;
     this.ending = { status, message };
     this.pump();
+  }
+
+  /** The deadline wheel's call when `grpc-timeout` has passed. */
+  expire(): void {
+    this.finish(grpcStatusOf.DEADLINE_EXCEEDED, "the watch passed its deadline");
   }
 
   private pump(): void {
@@ -92,62 +102,81 @@ function streamSink(stream: ServerHttp2Stream): WatchSink {
 }
 
 /**
- * The `Watch` calls open on one server, looked at together on one timer (which
- * runs only while a watch is open): each gets the server's or its service's
- * status when it changes, NOT_SERVING once shutdown starts (`close()`, before
- * any drain delay), and ends UNAVAILABLE when the server drains its
- * connections, so a watch never holds a graceful shutdown back. A watch past
- * its `grpc-timeout` ends DEADLINE_EXCEEDED. The client resetting the stream
- * ends the watch.
+ * The `Watch` calls open on one server. They share one listener on the
+ * server's HealthState, subscribed while any watch is open: a change of
+ * readiness reaches every watch as it happens (no polling), as the server's
+ * or its service's status, NOT_SERVING once shutdown starts (`close()`,
+ * before any drain delay); when the server drains its connections every watch
+ * ends UNAVAILABLE, so a watch never holds a graceful shutdown back. A watch
+ * past its `grpc-timeout` ends DEADLINE_EXCEEDED. The client resetting the
+ * stream ends the watch.
  */
 export class HealthWatches {
   private readonly open = new Set<HealthWatch>();
   private readonly perConnection = new WeakMap<object, number>();
-  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly env: ConnectionEnvironment) {}
+  constructor(private readonly health: HealthState) {}
 
   get size(): number {
     return this.open.size;
   }
 
+  /** Serves a `Watch` call on its stream: refused past the bounds, forgotten when the stream closes. */
   start(stream: ServerHttp2Stream, service: string, known: boolean, deadline: number | undefined): void {
     const session = stream.session;
     if (session === undefined || stream.destroyed || stream.closed) return;
-    const onConnection = this.perConnection.get(session) ?? 0;
-    if (this.open.size >= maxHealthWatchesPerServer || onConnection >= maxHealthWatchesPerConnection) {
-      const limit = onConnection >= maxHealthWatchesPerConnection ? `${maxHealthWatchesPerConnection} per connection` : `${maxHealthWatchesPerServer} per server`;
-      return endWithStatus(stream, grpcStatusOf.RESOURCE_EXHAUSTED, `too many health watches (at most ${limit})`);
-    }
-    const watch = new HealthWatch(streamSink(stream), service, known, deadline);
-    this.open.add(watch);
-    this.perConnection.set(session, onConnection + 1);
-    stream.once("close", () => {
-      this.open.delete(watch);
-      this.perConnection.set(session, (this.perConnection.get(session) ?? 1) - 1);
-      if (this.open.size === 0 && this.timer !== undefined) {
-        clearInterval(this.timer);
-        this.timer = undefined;
-      }
-    });
-    this.look(watch, Date.now());
-    this.timer ??= setInterval(this.tick, healthWatchPollMs).unref();
+    const refusal = this.refusal(session);
+    if (refusal !== undefined) return endWithStatus(stream, grpcStatusOf.RESOURCE_EXHAUSTED, refusal);
+    stream.once("close", this.watch(streamSink(stream), session, service, known, deadline));
   }
 
-  private readonly tick = (): void => {
-    const now = Date.now();
-    for (const watch of this.open) this.look(watch, now);
+  /** Why one more watch on `connection` is refused, or undefined if it is not. */
+  refusal(connection: object): string | undefined {
+    if ((this.perConnection.get(connection) ?? 0) >= maxHealthWatchesPerConnection) {
+      return `too many health watches (at most ${maxHealthWatchesPerConnection} per connection)`;
+    }
+    if (this.open.size >= maxHealthWatchesPerServer) return `too many health watches (at most ${maxHealthWatchesPerServer} per server)`;
+    return undefined;
+  }
+
+  /**
+   * Opens a watch that writes to `sink` (the caller checked `refusal` first):
+   * the current status goes out at once. Returns the function that forgets
+   * it, for when its call is over.
+   */
+  watch(sink: WatchSink, connection: object, service: string, known: boolean, deadline: number | undefined): () => void {
+    const watch = new HealthWatch(sink, service, known, deadline);
+    this.open.add(watch);
+    this.perConnection.set(connection, (this.perConnection.get(connection) ?? 0) + 1);
+    this.unsubscribe ??= this.health.onChange(this.changed);
+    if (deadline !== undefined) sharedDeadlineWheel.add(watch);
+    this.look(watch);
+    let forgotten = false;
+    return () => {
+      if (forgotten) return;
+      forgotten = true;
+      this.open.delete(watch);
+      this.perConnection.set(connection, (this.perConnection.get(connection) ?? 1) - 1);
+      sharedDeadlineWheel.remove(watch);
+      if (this.open.size === 0) {
+        this.unsubscribe?.();
+        this.unsubscribe = undefined;
+      }
+    };
+  }
+
+  private readonly changed = (): void => {
+    for (const watch of this.open) this.look(watch);
   };
 
-  private look(watch: HealthWatch, now: number): void {
+  private look(watch: HealthWatch): void {
     watch.report(this.statusOf(watch));
-    if (this.env.closing) watch.finish(grpcStatusOf.UNAVAILABLE, "the server is shutting down");
-    else if (watch.deadline !== undefined && now >= watch.deadline) watch.finish(grpcStatusOf.DEADLINE_EXCEEDED, "the watch passed its deadline");
+    if (this.health.closing) watch.finish(grpcStatusOf.UNAVAILABLE, "the server is shutting down");
   }
 
   private statusOf(watch: HealthWatch): number {
     if (!watch.known) return servingStatusOf.SERVICE_UNKNOWN;
-    if (this.env.closing) return servingStatusOf.NOT_SERVING;
-    return servingStatusOf[this.env.observability.health.status(watch.service)];
+    return servingStatusOf[this.health.status(watch.service)];
   }
 }

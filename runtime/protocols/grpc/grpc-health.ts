@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { constants, type ServerHttp2Stream } from "node:http2";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
 import type { Http2StreamHandler } from "../http/http2-stream-handler.js";
+import type { HealthState } from "../../observability/health/health-state.js";
 import { servedServiceName } from "../../observability/health/service-names.js";
 import { messagePrefixBytes } from "./grpc-message.js";
 import { endWithStatus } from "./grpc-responder.js";
@@ -19,7 +20,12 @@ const okHeaders = { [constants.HTTP2_HEADER_STATUS]: 200, "content-type": "appli
 const replyOptions = { waitForTrailers: true, sendDate: false };
 const okTrailers = { "grpc-status": "0" };
 
-const watchesOf = new WeakMap<ConnectionEnvironment, HealthWatches>();
+/**
+ * The watches of each server, by its HealthState: one per server even where
+ * each connection has an environment of its own (TLS, authentication), so the
+ * per-server bound holds and the server's status has one listener.
+ */
+const watchesOf = new WeakMap<HealthState, HealthWatches>();
 
 /**
  * The gRPC health protocol (grpc/doc/health-checking.md) on the service port:
@@ -49,8 +55,9 @@ function serveHealth(stream: ServerHttp2Stream, method: string, headers: Incomin
   readHealthRequest(stream, (service) => {
     const known = service === "" || servedServiceName(env.dispatcher.table, service) !== undefined;
     if (method === "Watch") {
-      let watches = watchesOf.get(env);
-      if (watches === undefined) watchesOf.set(env, (watches = new HealthWatches(env)));
+      const health = env.observability.health;
+      let watches = watchesOf.get(health);
+      if (watches === undefined) watchesOf.set(health, (watches = new HealthWatches(health)));
       return watches.start(stream, service, known, timeoutMs === undefined ? undefined : Date.now() + timeoutMs);
     }
     if (!known) return endWithStatus(stream, grpcStatusOf.NOT_FOUND, `unknown service ${service.slice(0, 100)}`);

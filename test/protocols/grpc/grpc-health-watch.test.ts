@@ -3,6 +3,8 @@
  * health.proto: the status, then each change, NOT_SERVING when shutdown starts
  * and the end of the call when the server drains; and the watch's own bounds
  * (watches per connection, one message at a time for a client that does not read).
+ * Changes reach watchers through one listener on the server's HealthState, as
+ * they happen: no timer looks at the status.
  */
 import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +15,8 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Server, silentLogger, type ServerOptions } from "@rpcgen/runtime";
-import { HealthWatch, maxHealthWatchesPerConnection, type WatchSink } from "@rpcgen/runtime/internal/protocols/grpc/grpc-health-watch.js";
+import { HealthState } from "@rpcgen/runtime/internal/observability/health/health-state.js";
+import { HealthWatch, HealthWatches, maxHealthWatchesPerConnection, type WatchSink } from "@rpcgen/runtime/internal/protocols/grpc/grpc-health-watch.js";
 import { registerCalculator } from "../../../examples/calculator/gen/calculator.js";
 import { CalculatorHandlerImpl } from "../../../examples/calculator/calculator-handler.js";
 import { grpcHealthProto } from "../../support/grpc-health-proto.js";
@@ -75,6 +78,7 @@ describe("grpc-js watching rpcgen's health", () => {
     const { server, address } = await serve();
     const whole = watch(healthClient(address), "");
     await expect.poll(() => whole.statuses).toEqual(["SERVING"]);
+    expect(server.observability.health.listenerCount).toBe(1);
     server.observability.health.setServing(false);
     await expect.poll(() => whole.statuses).toEqual(["SERVING", "NOT_SERVING"]);
     server.observability.health.setServing(true);
@@ -85,6 +89,7 @@ describe("grpc-js watching rpcgen's health", () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(whole.statuses).toEqual(["SERVING", "NOT_SERVING", "SERVING", "NOT_SERVING"]);
     expect(await whole.ended).toEqual({ code: grpc.status.UNAVAILABLE, details: "the server is shutting down" });
+    expect(server.observability.health.listenerCount).toBe(0);
   });
 
   it("turns NOT_SERVING at the start of close(), while the drain delay keeps the call open", async () => {
@@ -106,8 +111,13 @@ describe("grpc-js watching rpcgen's health", () => {
     await expect.poll(() => unknown.statuses).toEqual(["SERVICE_UNKNOWN"]);
     server.observability.health.setServing(false, "Calculator");
     await expect.poll(() => calculator.statuses).toEqual(["SERVING", "NOT_SERVING"]);
+    expect(server.observability.health.listenerCount).toBe(1);
     unknown.cancel();
     expect((await unknown.ended).code).toBe(grpc.status.CANCELLED);
+    calculator.cancel();
+    await calculator.ended;
+    // Both streams closed: the watches let go of the server's status.
+    await expect.poll(() => server.observability.health.listenerCount).toBe(0);
     // The cancelled watch is gone from the server: close() does not wait for it.
     const started = Date.now();
     await server.close({ graceMs: 10_000 });
@@ -115,11 +125,44 @@ describe("grpc-js watching rpcgen's health", () => {
     expect(unknown.statuses).toEqual(["SERVICE_UNKNOWN"]);
   });
 
+  it("with authentication on (an environment per connection), watches on two connections share the server's one listener", async () => {
+    const { server, address } = await serve({ auth: { authenticate: () => ({ id: "anyone" }) } });
+    const first = watch(healthClient(address), "");
+    const second = watch(healthClient(address), "");
+    await expect.poll(() => [first.statuses, second.statuses]).toEqual([["SERVING"], ["SERVING"]]);
+    expect(server.observability.health.listenerCount).toBe(1);
+    server.observability.health.setServing(false);
+    await expect
+      .poll(() => [first.statuses, second.statuses])
+      .toEqual([
+        ["SERVING", "NOT_SERVING"],
+        ["SERVING", "NOT_SERVING"],
+      ]);
+    first.cancel();
+    second.cancel();
+    await Promise.all([first.ended, second.ended]);
+    await expect.poll(() => server.observability.health.listenerCount).toBe(0);
+  });
+
   it("a watch past its deadline ends DEADLINE_EXCEEDED", async () => {
     const { address } = await serve();
     const timed = watch(healthClient(address), "", { deadline: Date.now() + 300 });
     expect((await timed.ended).code).toBe(grpc.status.DEADLINE_EXCEEDED);
     expect(timed.statuses).toEqual(["SERVING"]);
+  });
+
+  it("the server ends a watch at its grpc-timeout itself (a raw HTTP/2 client that keeps no deadline)", async () => {
+    const { server, address } = await serve();
+    const session = http2.connect(`http://${address}`);
+    session.on("error", () => {});
+    closers.push(() => session.destroy());
+    const stream = session.request({ ":method": "POST", ":path": "/grpc.health.v1.Health/Watch", "content-type": "application/grpc", te: "trailers", "grpc-timeout": "200m" });
+    stream.on("error", () => {});
+    stream.resume();
+    stream.end(Buffer.from([0, 0, 0, 0, 0]));
+    const [trailers] = (await once(stream, "trailers")) as [http2.IncomingHttpHeaders];
+    expect(trailers["grpc-status"]).toBe(String(grpc.status.DEADLINE_EXCEEDED));
+    await expect.poll(() => server.observability.health.listenerCount).toBe(0);
   });
 
   it(`at most ${maxHealthWatchesPerConnection} watches per connection: one more is RESOURCE_EXHAUSTED, the others go on`, async () => {
@@ -162,15 +205,13 @@ describe("a watcher that does not read", () => {
     });
     stream.end(Buffer.from([0, 0, 0, 0, 0]));
     await once(stream, "response");
-    for (let i = 0; i < 5; i++) {
-      server.observability.health.setServing(i % 2 === 1);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
+    for (let i = 0; i < 5; i++) server.observability.health.setServing(i % 2 === 1);
     expect(received).toEqual([]);
     session.settings({ initialWindowSize: 65_535 });
     await expect.poll(() => received).toEqual([1, 2]);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(received).toEqual([1, 2]);
+    // One more change: it follows at once, with nothing queued from the flips before it.
+    server.observability.health.setServing(true);
+    await expect.poll(() => received).toEqual([1, 2, 1]);
   });
 
   /** A sink whose writes complete only when the test says (HTTP/2 flow control holding them). */
@@ -202,6 +243,48 @@ describe("a watcher that does not read", () => {
     watch.report(2);
     release();
     expect(writes).toEqual([1, 2]);
+  });
+
+  it("HealthWatches on a real HealthState: each change is written during the call that makes it, with no timer", () => {
+    const health = new HealthState();
+    const watches = new HealthWatches(health);
+    const writes: number[] = [];
+    const ends: number[] = [];
+    const sink: WatchSink = { write: (frame, done) => (writes.push(frame[6]!), done()), end: (status) => void ends.push(status) };
+    const connection = {};
+    const forget = watches.watch(sink, connection, "", true, undefined);
+    expect(writes).toEqual([1]);
+    expect(health.listenerCount).toBe(1);
+    health.setServing(false);
+    expect(writes).toEqual([1, 2]);
+    health.setServing(false); // no change: nothing written
+    health.setServing(true);
+    expect(writes).toEqual([1, 2, 1]);
+    health.markShuttingDown();
+    expect(writes).toEqual([1, 2, 1, 2]);
+    expect(ends).toEqual([]);
+    health.markClosing();
+    expect(ends).toEqual([grpc.status.UNAVAILABLE]);
+    forget();
+    forget(); // the stream's close may come after an earlier forget: counted once
+    expect(health.listenerCount).toBe(0);
+    expect(watches.size).toBe(0);
+    expect(watches.refusal(connection)).toBeUndefined();
+  });
+
+  it(`HealthWatches refuses the ${maxHealthWatchesPerConnection + 1}th watch of a connection and takes it again once one is forgotten`, () => {
+    const health = new HealthState();
+    const watches = new HealthWatches(health);
+    const sink: WatchSink = { write: (_frame, done) => done(), end: () => {} };
+    const connection = {};
+    const forgets = Array.from({ length: maxHealthWatchesPerConnection }, () => watches.watch(sink, connection, "", true, undefined));
+    expect(watches.refusal(connection)).toBe(`too many health watches (at most ${maxHealthWatchesPerConnection} per connection)`);
+    expect(watches.refusal({})).toBeUndefined();
+    expect(health.listenerCount).toBe(1);
+    forgets[0]!();
+    expect(watches.refusal(connection)).toBeUndefined();
+    for (const forget of forgets) forget();
+    expect(health.listenerCount).toBe(0);
   });
 
   it("ends after the latest status is written, and not before", () => {
