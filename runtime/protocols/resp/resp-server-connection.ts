@@ -12,17 +12,17 @@ import { RespRequestParser } from "../../resp/resp-request-parser.js";
 import { resp, type RespValue, type RespVersion } from "../../resp/resp-value.js";
 import { RespWriteBatch } from "../../resp/resp-write-batch.js";
 import { resultToRespReply } from "../../resp/result-reply.js";
+import { CallAdmission } from "../../server/call-admission.js";
 import type { CallResponder } from "../../server/call-responder.js";
+import { abortCalls, connectionClosedError, destroyAfterGrace } from "../../server/connection-close.js";
+import { ReplyBacklog } from "../../server/reply-backlog.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import { ServerCall } from "../../server/server-call.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { UnfinishedInput } from "../../server/unfinished-input.js";
 import { helloNoAuthReply, loginRefusedReply, noAuthError, noAuthReply, readLogin, type RespLogin } from "./resp-auth.js";
 
 const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
-/** An unfinished command at least this large is dropped first when the server's input budget is spent. */
-const largeInputBytes = 64 * 1024;
-/** Above this many unsent bytes the socket will say "drain" once the kernel takes them. */
-const socketHighWaterBytes = 16 * 1024;
 
 let nextConnectionId = 1;
 
@@ -30,11 +30,10 @@ let nextConnectionId = 1;
  * The server side of one RESP connection (redis-cli, Redis client libraries,
  * RespChannel). Commands are read one at a time from the parser, so the
  * connection stops taking them, and stops reading the socket, when it has no
- * room: replies outstanding at maxInFlightPerConnection, unsent reply bytes (plus
- * the expected replies of running calls) at maxPendingBytes, the server over its
- * reply budget while this connection's own replies are stuck, or
- * maxStartsPerTurn commands taken from one chunk. Method calls go through the
- * server's one dispatch; replies are written in request order.
+ * room (CallAdmission, the rule every TCP protocol shares; here every reply
+ * not yet written, in request order, counts as in flight) or while a login is
+ * with the authenticator. Method calls go through the server's one dispatch;
+ * replies are written in request order.
  */
 export class RespServerConnection implements ServedConnection, CallResponder {
   readonly protocol = "resp";
@@ -56,12 +55,10 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   private draining = false;
   private paused = false;
   private pumping = false;
-  private startsThisTurn = 0;
-  private releaseScheduled = false;
-  private replyEstimate = 0;
-  private reportedReplyBytes = 0;
-  private reportedInputBytes = 0;
-  private waitingForDrain = false;
+  private readonly admission: CallAdmission;
+  /** This connection's shares of the server's reply and input budgets. */
+  private readonly replyBacklog: ReplyBacklog;
+  private readonly unfinished: UnfinishedInput;
   /** An AUTH (or HELLO AUTH) is with an asynchronous authenticator: no further command starts meanwhile. */
   private loggingIn = false;
   /**
@@ -81,7 +78,14 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     const maxRequestBytes = env.dispatcher.guard?.maxRequestBytes ?? env.limits.frameLimits.maxFrameBytes;
     // Declared sizes are charged against maxRequestBytes before anything is allocated.
     this.parser = new RespRequestParser({ inlineCommands: true, maxValueBytes: maxRequestBytes, maxBulkBytes: maxRequestBytes });
-    this.batch = new RespWriteBatch(socket, () => this.onFlushed());
+    // When room may have opened (replies left, or a new turn): read the commands held back.
+    const pumpIfPaused = (): void => {
+      if (this.paused) this.pump();
+    };
+    this.replyBacklog = new ReplyBacklog(socket, env.replyBudget, pumpIfPaused);
+    this.admission = new CallAdmission(env.limits, this.replyBacklog, pumpIfPaused);
+    this.unfinished = new UnfinishedInput(env.inputBudget, env.logger, peer, this.protocol, "RESP connection");
+    this.batch = new RespWriteBatch(socket, this.replyBacklog.flushed);
     this.replies = new OrderedReplies(this.measuringSink());
     this.session = { version: 2, exceptionFormat: "text", clientName: undefined, id: nextConnectionId++, table: env.dispatcher.table };
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
@@ -109,7 +113,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     this.stopped = true;
     this.batch.flush();
     this.socket.end();
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    destroyAfterGrace(this.socket);
   }
 
   destroy(): void {
@@ -121,7 +125,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   refuse(reason: string): void {
     this.stopped = true;
     this.socket.end(`-ERR ${reason}\r\n`);
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    destroyAfterGrace(this.socket);
   }
 
   // ---- CallResponder ----
@@ -162,7 +166,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     // After QUIT or a protocol error nothing more is read; don't hold what keeps arriving.
     if (this.stopped) return;
     this.parser.push(chunk);
-    this.startsThisTurn = 0;
+    this.admission.newTurn();
     this.pump();
     this.accountInput();
     // An unfinished request already over the limit of a connection that has not logged in.
@@ -177,16 +181,9 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     return true;
   }
 
+  /** Reports the input this connection holds; drops the connection if the server cannot afford it. */
   private accountInput(): void {
-    const held = this.parser.heldBytes;
-    if (held === this.reportedInputBytes) return;
-    const budget = this.env.inputBudget;
-    this.reportedInputBytes = budget.update(this.reportedInputBytes, held);
-    if (budget.exceeded && held >= largeInputBytes && !this.paused) {
-      this.env.logger.warn(
-        { peer: this.peer, heldBytes: held, serverLimit: budget.limit },
-        "closing RESP connection: the server's budget for unfinished requests is spent",
-      );
+    if (this.unfinished.overBudget(this.parser.heldBytes, this.paused)) {
       this.stopped = true;
       this.socket.destroy();
     }
@@ -229,7 +226,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
       this.handshakeDone = true;
       if (now === 0) now = Date.now();
       this.lastActivityAt = now;
-      this.startsThisTurn++;
+      this.admission.started();
       this.execute(command);
     }
     if (this.paused && !this.stopped) {
@@ -240,24 +237,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
 
   private hasRoom(): boolean {
     if (this.loggingIn) return false;
-    const limits = this.env.limits;
-    if (this.replies.pending >= limits.maxInFlightPerConnection) return false;
-    if (this.startsThisTurn >= limits.maxStartsPerTurn) {
-      this.scheduleRelease();
-      return false;
-    }
-    if (this.batch.pendingBytes + this.running.size * this.replyEstimate >= limits.maxPendingBytes) return false;
-    return this.reportedReplyBytes === 0 || !this.env.replyBudget.exceeded;
-  }
-
-  private scheduleRelease(): void {
-    if (this.releaseScheduled) return;
-    this.releaseScheduled = true;
-    setImmediate(() => {
-      this.releaseScheduled = false;
-      this.startsThisTurn = 0;
-      this.pump();
-    });
+    return this.admission.hasRoom(this.replies.pending, this.running.size, this.batch.pendingBytes);
   }
 
   private protocolError(reason: string): void {
@@ -417,41 +397,19 @@ export class RespServerConnection implements ServedConnection, CallResponder {
       value: (value, version) => {
         const before = batch.pendingBytes;
         batch.value(value, version);
-        this.replyEstimate += (batch.pendingBytes - before - this.replyEstimate) / 8;
+        this.admission.replyQueued(batch.pendingBytes - before);
       },
       flush: () => batch.flush(),
     };
   }
 
-  /** After each batch reaches the socket: account for what the kernel did not take, wait for it to drain. */
-  private onFlushed(): void {
-    const unsent = this.socket.writableLength;
-    if (unsent <= socketHighWaterBytes) {
-      if (this.reportedReplyBytes !== 0) this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
-      if (this.paused) this.pump();
-      return;
-    }
-    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, unsent);
-    if (this.waitingForDrain) return;
-    this.waitingForDrain = true;
-    this.socket.once("drain", () => {
-      this.waitingForDrain = false;
-      this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, this.socket.writableLength);
-      this.pump();
-    });
-  }
-
   private onClose(): void {
     this.stopped = true;
     this.replies.clear();
-    const reason = new RpcError(Code.CANCELLED, `connection from ${this.peer} closed`);
-    for (const call of this.running) {
-      call.finished = true;
-      call.abort(reason);
-    }
+    abortCalls(this.running, connectionClosedError(this.peer));
     this.running.clear();
-    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
-    this.reportedInputBytes = this.env.inputBudget.update(this.reportedInputBytes, 0);
+    this.replyBacklog.release();
+    this.unfinished.release();
   }
 }
 

@@ -1,12 +1,15 @@
 import type { Socket } from "node:net";
 import type { MessageCodec, Outcome } from "../../codec/codec.js";
 import { codecById } from "../../codec/codec-registry.js";
-import { sharedDeadlineWheel } from "../../deadline/shared-deadline-wheel.js";
 import { Code, RpcError } from "../../errors.js";
+import { CallAdmission } from "../../server/call-admission.js";
 import type { CallResponder } from "../../server/call-responder.js";
+import { abortCalls, connectionClosedError, destroyAfterGrace } from "../../server/connection-close.js";
+import { ReplyBacklog } from "../../server/reply-backlog.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import { ServerCall } from "../../server/server-call.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { UnfinishedInput } from "../../server/unfinished-input.js";
 import { FrameBatchWriter } from "../../transport/frame-batch-writer.js";
 import { outcomeBody } from "../../wire/deferred-body.js";
 import { encodeErrorBody } from "../../wire/error-body.js";
@@ -23,10 +26,6 @@ const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
  * one object serves every reply instead of one per call.
  */
 const successOutcome: Outcome = { fieldId: 0, value: undefined };
-/** An unfinished frame at least this large is dropped first when the server's input budget is spent. */
-const largeInputBytes = 64 * 1024;
-/** Above this many unsent bytes the socket will say "drain" once the kernel takes them. */
-const socketHighWaterBytes = 16 * 1024;
 
 interface HeldFrame {
   frame: Frame;
@@ -37,13 +36,10 @@ interface HeldFrame {
  * The server side of one connection of rpcgen's binary framing: decodes frames,
  * turns calls over to the dispatch, batches replies, and keeps the connection's
  * memory bounded whatever the client does:
- * - a call starts only while the connection has room: fewer than
- *   maxInFlightPerConnection running, unsent replies plus the expected replies
- *   of running calls under maxPendingBytes, and (when the whole server is over its
- *   reply budget) no unsent reply of its own; otherwise calls wait in arrival
- *   order and the connection stops reading, so TCP pushes back on the client;
- * - at most maxStartsPerTurn calls start from one chunk before the replies of
- *   the first ones are counted;
+ * - a call starts only while the connection has room (CallAdmission, the rule
+ *   every TCP protocol shares; calls being inflated count as running);
+ *   otherwise calls wait here in arrival order and the connection stops
+ *   reading, so TCP pushes back on the client;
  * - gzipped bodies are inflated off the event loop, a few at a time.
  */
 export class FramesServerConnection implements ServedConnection, CallResponder {
@@ -63,21 +59,16 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
   /** Calls waiting for room, in arrival order. Reading stops while any wait. */
   private readonly held: HeldFrame[] = [];
   private releasingHeld = false;
-  private releaseScheduled = false;
-  private startsThisTurn = 0;
   /** Calls whose gzipped bodies are being inflated; they hold in-flight slots. */
   private inflating = 0;
-  /** Running average of reply frame sizes: what a running call is expected to add to the unsent bytes. */
-  private replyEstimate = 0;
-  /** This connection's share of the server's reply and input budgets, as last reported. */
-  private reportedReplyBytes = 0;
-  private reportedInputBytes = 0;
-  private waitingForDrain = false;
+  private readonly admission: CallAdmission;
+  /** This connection's shares of the server's reply and input budgets. */
+  private readonly replies: ReplyBacklog;
+  private readonly unfinished: UnfinishedInput;
   private broken = false;
-  private readonly releaseHeldBound = (): void => {
-    this.releaseScheduled = false;
-    this.startsThisTurn = 0;
-    this.releaseHeld();
+  /** When room may have opened (replies left, or a new turn): start the held calls. */
+  private readonly releaseHeldIfAny = (): void => {
+    if (this.held.length > 0) this.releaseHeld();
   };
 
   constructor(
@@ -85,8 +76,11 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
     readonly peer: string,
     private readonly env: ConnectionEnvironment,
   ) {
+    this.replies = new ReplyBacklog(socket, env.replyBudget, this.releaseHeldIfAny);
+    this.admission = new CallAdmission(env.limits, this.replies, this.releaseHeldIfAny);
+    this.unfinished = new UnfinishedInput(env.inputBudget, env.logger, peer, this.protocol, "connection");
     this.decoder = new FrameDecoder((frame) => this.onFrame(frame), env.limits.frameLimits, { deferInflate: true });
-    this.writer = new FrameBatchWriter(socket, env.limits.frameLimits, () => this.onFlushed());
+    this.writer = new FrameBatchWriter(socket, env.limits.frameLimits, this.replies.flushed);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("close", () => this.onClose());
   }
@@ -171,27 +165,15 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
   private onData(chunk: Buffer): void {
     if (this.broken) return;
     this.receivedAt = Date.now();
-    this.startsThisTurn = 0;
+    this.admission.newTurn();
     try {
       this.decoder.push(chunk);
     } catch (error) {
       this.onBadInput(error);
       return;
     }
-    this.accountInput();
-  }
-
-  /** Reports the unfinished frame this connection holds; drops the connection if the server cannot afford it. */
-  private accountInput(): void {
-    const held = this.decoder.bufferedBytes;
-    if (held === this.reportedInputBytes) return;
-    const budget = this.env.inputBudget;
-    this.reportedInputBytes = budget.update(this.reportedInputBytes, held);
-    if (budget.exceeded && held >= largeInputBytes) {
-      this.env.logger.warn(
-        { peer: this.peer, heldBytes: held, serverLimit: budget.limit },
-        "closing connection: the server's budget for unfinished requests is spent",
-      );
+    // Held calls are decoded out of the decoder: what it keeps is only the unfinished frame.
+    if (this.unfinished.overBudget(this.decoder.bufferedBytes, false)) {
       this.broken = true;
       this.socket.destroy();
     }
@@ -212,7 +194,7 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
     this.writer.flush();
     this.socket.end();
     this.socket.resume();
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    destroyAfterGrace(this.socket);
   }
 
   private onFrame(frame: Frame): void {
@@ -277,16 +259,8 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
   }
 
   private hasRoom(): boolean {
-    const limits = this.env.limits;
     const running = this.running.size + this.runningWithoutId.size + this.inflating;
-    if (running >= limits.maxInFlightPerConnection) return false;
-    if (this.startsThisTurn >= limits.maxStartsPerTurn) {
-      this.scheduleRelease();
-      return false;
-    }
-    if (this.writer.pendingBytes + running * this.replyEstimate >= limits.maxPendingBytes) return false;
-    // The server is short of memory for replies: a connection whose own replies are stuck waits for them.
-    return this.reportedReplyBytes === 0 || !this.env.replyBudget.exceeded;
+    return this.admission.hasRoom(running, running, this.writer.pendingBytes);
   }
 
   /** Starts waiting calls while there is room, then resumes reading once none is left. */
@@ -308,14 +282,8 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
     this.updateReading();
   }
 
-  private scheduleRelease(): void {
-    if (this.releaseScheduled) return;
-    this.releaseScheduled = true;
-    setImmediate(this.releaseHeldBound);
-  }
-
   private start(frame: Frame, receivedAt: number): void {
-    this.startsThisTurn++;
+    this.admission.started();
     if ((frame.flags & FrameFlags.Gzip) !== 0) {
       this.startInflating(frame, receivedAt);
       return;
@@ -408,20 +376,16 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
       this.replyNotSent(call.requestId, "", error);
       return;
     }
-    this.noteReplySize(bytes.length);
+    this.admission.replyQueued(bytes.length);
     this.writer.writeEncoded(bytes);
   }
 
   private send(frame: Frame): void {
     try {
-      this.noteReplySize(this.writer.write(frame));
+      this.admission.replyQueued(this.writer.write(frame));
     } catch (error) {
       this.replyNotSent(frame.requestId, frame.method, error);
     }
-  }
-
-  private noteReplySize(bytes: number): void {
-    this.replyEstimate += (bytes - this.replyEstimate) / 8;
   }
 
   private replyNotSent(requestId: number, method: string, error: unknown): void {
@@ -429,25 +393,6 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
     const rpcError = RpcError.from(error, Code.INTERNAL);
     this.env.logger.warn({ peer: this.peer, method, err: rpcError.message }, "reply not sent");
     this.writer.write(errorFrame(requestId, rpcError));
-  }
-
-  /** After each batch reaches the socket: account for what the kernel did not take, wait for it to drain. */
-  private onFlushed(): void {
-    const unsent = this.socket.writableLength;
-    if (unsent <= socketHighWaterBytes) {
-      if (this.reportedReplyBytes !== 0) this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
-      if (this.held.length > 0) this.releaseHeld();
-      return;
-    }
-    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, unsent);
-    if (this.waitingForDrain) return;
-    // The last write returned false, so "drain" is sure to follow.
-    this.waitingForDrain = true;
-    this.socket.once("drain", () => {
-      this.waitingForDrain = false;
-      this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, this.socket.writableLength);
-      this.releaseHeld();
-    });
   }
 
   /** Reads from the socket unless calls are waiting for room. */
@@ -459,42 +404,22 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
 
   private onClose(): void {
     this.broken = true;
-    const reason = new RpcError(Code.CANCELLED, `connection from ${this.peer} closed`);
-    for (const call of [...this.running.values(), ...this.runningWithoutId]) {
-      call.finished = true;
-      if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
-      call.abort(reason);
-    }
+    const reason = connectionClosedError(this.peer);
+    abortCalls(this.running.values(), reason);
+    abortCalls(this.runningWithoutId, reason);
     this.running.clear();
     this.runningWithoutId.clear();
     this.held.length = 0;
-    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
-    this.reportedInputBytes = this.env.inputBudget.update(this.reportedInputBytes, 0);
+    this.replies.release();
+    this.unfinished.release();
   }
 }
 
-function controlFrame(kind: FrameKind, requestId: number): Frame {
-  return {
-    kind,
-    requestId,
-    method: "",
-    codec: CodecId.Json,
-    flags: 0,
-    deadlineMs: 0,
-    metadata: undefined,
-    body: emptyBody,
-  };
+/** A frame of the connection itself (not a reply): no method, codec or metadata of its own. */
+function controlFrame(kind: FrameKind, requestId: number, body: Uint8Array = emptyBody): Frame {
+  return { kind, requestId, method: "", codec: CodecId.Json, flags: 0, deadlineMs: 0, metadata: undefined, body };
 }
 
 function errorFrame(requestId: number, error: RpcError): Frame {
-  return {
-    kind: FrameKind.Error,
-    requestId,
-    method: "",
-    codec: CodecId.Json,
-    flags: 0,
-    deadlineMs: 0,
-    metadata: undefined,
-    body: encodeErrorBody(error),
-  };
+  return controlFrame(FrameKind.Error, requestId, encodeErrorBody(error));
 }

@@ -1,10 +1,14 @@
 import type { Socket } from "node:net";
 import { codecFailure } from "../../codec/value-error.js";
 import { Code, RpcError } from "../../errors.js";
+import { CallAdmission } from "../../server/call-admission.js";
 import type { CallResponder } from "../../server/call-responder.js";
+import { abortCalls, connectionClosedError, destroyAfterGrace } from "../../server/connection-close.js";
+import { ReplyBacklog } from "../../server/reply-backlog.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import { ServerCall } from "../../server/server-call.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { UnfinishedInput } from "../../server/unfinished-input.js";
 import { applicationExceptionOf, ApplicationExceptionType } from "./application-exception.js";
 import { HeaderProtocolId, parseHeaderFrame, type HeaderFrame } from "./theader-frame.js";
 import { canUndoTransforms, undoTransforms } from "./theader-inflate.js";
@@ -24,26 +28,18 @@ import { MessageType } from "./thrift-wire-types.js";
 const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
 /** ServerCall.tag of a call sent as ONEWAY to a method that is not: it runs, nothing is answered. */
 const noReply = "no-reply";
-/** An unfinished message at least this large is dropped first when the server's input budget is spent. */
-const largeInputBytes = 64 * 1024;
-/** Above this many unsent bytes the socket will say "drain" once the kernel takes them. */
-const socketHighWaterBytes = 16 * 1024;
 /** First bytes held while the variant is not told yet: the detector decides within 64. */
 const maxHeadBytes = 64;
-/** Time a peer gets to close its side after ours is ended. */
-const closeGraceMs = 1000;
 
 /**
  * The server side of one Apache Thrift connection (binary or compact protocol;
  * framed, unframed or THeader transport; as its first bytes say). Messages are
- * cut from the stream one at a time and only while the connection has room: fewer than
- * maxInFlightPerConnection calls running, unsent replies (plus the expected
- * replies of running calls) under maxPendingBytes, the server's reply budget not
- * spent while this connection's own replies are stuck, and at most
- * maxStartsPerTurn calls started from one chunk. Otherwise it stops reading, so
- * TCP pushes back on the client. Calls go through the server's one dispatch;
- * replies are written as calls finish (matched by seqid, as Apache's Node.js
- * server does), batched into one socket write per turn.
+ * cut from the stream one at a time and only while the connection has room
+ * (CallAdmission, the rule every TCP protocol shares) and no THeader payload
+ * is being inflated. Otherwise it stops reading, so TCP pushes back on the
+ * client. Calls go through the server's one dispatch; replies are written as
+ * calls finish (matched by seqid, as Apache's Node.js server does), batched
+ * into one socket write per turn.
  *
  * Thrift has no goaway: draining stops reading, finishes the calls in flight and
  * closes.
@@ -77,19 +73,15 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
   private pumping = false;
   /** A THeader payload is being inflated: nothing more is read until its call has started. */
   private inflating = false;
-  private startsThisTurn = 0;
-  private releaseScheduled = false;
-  /** Running average of reply sizes: what a running call is expected to add to the unsent bytes. */
-  private replyEstimate = 0;
-  private reportedReplyBytes = 0;
-  private reportedInputBytes = 0;
-  private waitingForDrain = false;
+  private readonly admission: CallAdmission;
+  /** This connection's shares of the server's reply and input budgets. */
+  private readonly replies: ReplyBacklog;
+  private readonly unfinished: UnfinishedInput;
   /** Set when the server cannot take the connection: its first call is answered with this, then it closes. */
   private refusal: RpcError | undefined;
-  private readonly pumpBound = (): void => {
-    this.releaseScheduled = false;
-    this.startsThisTurn = 0;
-    this.pump();
+  /** When room may have opened (replies left, or a new turn): read the messages held back. */
+  private readonly pumpIfPaused = (): void => {
+    if (this.paused) this.pump();
   };
   private readonly finishDrainBound = (): void => this.finishDrain();
 
@@ -99,6 +91,9 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     private readonly env: ConnectionEnvironment,
   ) {
     this.names = thriftMethodNamesOf(env.dispatcher.table);
+    this.replies = new ReplyBacklog(socket, env.replyBudget, this.pumpIfPaused);
+    this.admission = new CallAdmission(env.limits, this.replies, this.pumpIfPaused);
+    this.unfinished = new UnfinishedInput(env.inputBudget, env.logger, peer, this.protocol, "Thrift connection");
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("close", () => this.onClose());
   }
@@ -120,7 +115,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     this.stopped = true;
     this.batch?.flush();
     this.socket.end();
-    setTimeout(() => this.socket.destroy(), closeGraceMs).unref();
+    destroyAfterGrace(this.socket);
   }
 
   destroy(): void {
@@ -135,7 +130,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
    */
   refuse(error: RpcError): void {
     this.refusal = error;
-    setTimeout(() => this.socket.destroy(), closeGraceMs).unref();
+    destroyAfterGrace(this.socket);
   }
 
   // ---- CallResponder ----
@@ -179,7 +174,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     } else {
       this.reader.push(chunk);
     }
-    this.startsThisTurn = 0;
+    this.admission.newTurn();
     this.pump();
     this.accountInput();
   }
@@ -201,7 +196,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     this.reader = new ThriftMessageReader(variant.framed, variant.compact, maxFrameBytes);
     this.input = variant.compact ? new CompactInput() : new BinaryInput();
     const out = variant.compact ? new CompactOutput() : new BinaryOutput(variant.strict);
-    this.batch = new ThriftWriteBatch(this.socket, out, variant.framed, () => this.onFlushed());
+    this.batch = new ThriftWriteBatch(this.socket, out, variant.framed, this.replies.flushed);
     if (variant.header) this.batch.header = { flags: 0, protocolId: variant.compact ? HeaderProtocolId.COMPACT : HeaderProtocolId.BINARY };
     this.reader.push(head);
     return true;
@@ -209,15 +204,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
 
   /** Reports the unfinished input this connection holds; drops the connection if the server cannot afford it. */
   private accountInput(): void {
-    const held = this.reader?.bufferedBytes ?? 0;
-    if (held === this.reportedInputBytes) return;
-    const budget = this.env.inputBudget;
-    this.reportedInputBytes = budget.update(this.reportedInputBytes, held);
-    if (budget.exceeded && held >= largeInputBytes && !this.paused) {
-      this.env.logger.warn(
-        { peer: this.peer, protocol: this.protocol, heldBytes: held, serverLimit: budget.limit },
-        "closing Thrift connection: the server's budget for unfinished requests is spent",
-      );
+    if (this.unfinished.overBudget(this.reader?.bufferedBytes ?? 0, this.paused)) {
       this.stopped = true;
       this.socket.destroy();
     }
@@ -248,7 +235,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
         if (!reader.next()) break;
         this.handshakeDone = true;
         this.lastActivityAt = Date.now();
-        this.startsThisTurn++;
+        this.admission.started();
         if (this.batch!.header === undefined) this.onMessage(reader.buffer, reader.messageStart, reader.messageEnd, noMetadata);
         else this.onHeaderFrame(reader.buffer, reader.messageStart, reader.messageEnd);
       } catch (error) {
@@ -267,22 +254,8 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
 
   private hasRoom(): boolean {
     if (this.inflating) return false;
-    const limits = this.env.limits;
     const running = this.running.size;
-    if (running >= limits.maxInFlightPerConnection) return false;
-    if (this.startsThisTurn >= limits.maxStartsPerTurn) {
-      this.scheduleRelease();
-      return false;
-    }
-    if (this.batch!.pendingBytes + running * this.replyEstimate >= limits.maxPendingBytes) return false;
-    // The server is short of memory for replies: a connection whose own replies are stuck waits for them.
-    return this.reportedReplyBytes === 0 || !this.env.replyBudget.exceeded;
-  }
-
-  private scheduleRelease(): void {
-    if (this.releaseScheduled) return;
-    this.releaseScheduled = true;
-    setImmediate(this.pumpBound);
+    return this.admission.hasRoom(running, running, this.batch!.pendingBytes);
   }
 
   /** A THeader frame: its headers, then the message inside as the call with those headers as metadata. */
@@ -432,7 +405,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
       this.sendException(call.method.name, call.requestId, new RpcError(tooLarge.code, `reply not sent: ${tooLarge.message}`));
       return;
     }
-    this.replyEstimate += (size - this.replyEstimate) / 8;
+    this.admission.replyQueued(size);
   }
 
   private sendException(name: string, seqid: number, error: RpcError): void {
@@ -447,35 +420,12 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     batch.end(mark, Infinity);
   }
 
-  /** After each batch reaches the socket: account for what the kernel did not take, wait for it to drain. */
-  private onFlushed(): void {
-    const unsent = this.socket.writableLength;
-    if (unsent <= socketHighWaterBytes) {
-      if (this.reportedReplyBytes !== 0) this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
-      if (this.paused) this.pump();
-      return;
-    }
-    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, unsent);
-    if (this.waitingForDrain) return;
-    // The last write returned false, so "drain" is sure to follow.
-    this.waitingForDrain = true;
-    this.socket.once("drain", () => {
-      this.waitingForDrain = false;
-      this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, this.socket.writableLength);
-      this.pump();
-    });
-  }
-
   private onClose(): void {
     this.stopped = true;
-    const reason = new RpcError(Code.CANCELLED, `connection from ${this.peer} closed`);
-    for (const call of this.running) {
-      call.finished = true;
-      call.abort(reason);
-    }
+    abortCalls(this.running, connectionClosedError(this.peer));
     this.running.clear();
     this.reader?.clear();
-    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
-    this.reportedInputBytes = this.env.inputBudget.update(this.reportedInputBytes, 0);
+    this.replies.release();
+    this.unfinished.release();
   }
 }
