@@ -2,6 +2,7 @@ import semver from "semver";
 import { z } from "zod";
 import { Code } from "../errors.js";
 import { BALANCER_NAMES } from "../governance/load-balancer.js";
+import { canonicalOrigin, isHeaderName } from "../protocols/http/cors-policy.js";
 import { clientTlsSchema, registryAuthSchema, registryTlsSchema, secretSchema, serverAuthSchema, serverTlsSchema } from "./security-schema.js";
 
 /*
@@ -166,6 +167,30 @@ export const registrySchema = z
     }
   });
 
+const origin = z
+  .string({ error: "expected an origin such as https://app.example.com" })
+  .refine((value) => canonicalOrigin(value) !== undefined, { error: "expected an origin such as https://app.example.com (scheme, host, port; no path)" });
+
+const headerName = z.string({ error: "expected a header name" }).refine(isHeaderName, { error: "expected a header name" });
+
+/** Cross-origin browser calls over gRPC-Web and Connect (docs/PROTOCOL.md#cors); without it no CORS header is sent. */
+export const corsSchema = z
+  .strictObject({
+    allowedOrigins: z.union([z.literal("*"), z.array(origin).min(1, { error: "expected at least one origin" })], {
+      error: 'expected "*" or a list of origins such as https://app.example.com',
+    }),
+    allowedHeaders: z.array(headerName, { error: "expected a list of header names" }).optional(),
+    exposedHeaders: z.array(headerName, { error: "expected a list of header names" }).optional(),
+    allowCredentials: flag.optional(),
+    maxAgeSeconds: wholeNumber(0).optional(),
+  })
+  .superRefine((cors, context) => {
+    // A browser refuses `*` with credentials; echoing every origin instead would let any site act as the user.
+    if (cors.allowedOrigins === "*" && cors.allowCredentials === true) {
+      context.addIssue({ code: "custom", path: ["allowCredentials"], input: cors.allowCredentials, message: 'expected false or no allowCredentials when allowedOrigins is "*" (list the origins instead)' });
+    }
+  });
+
 export const serverSchema = z.strictObject({
   address,
   /** The address clients should use, when it differs from the listening one (e.g. 0.0.0.0). */
@@ -188,6 +213,7 @@ export const serverSchema = z.strictObject({
   tls: serverTlsSchema.optional(),
   /** Tokens callers must present. */
   auth: serverAuthSchema.optional(),
+  cors: corsSchema.optional(),
   limits: z
     .strictObject({
       maxConnections: wholeNumber(1).optional(),

@@ -129,7 +129,7 @@ export function serverSettingsFromConfig(config: RpcgenConfig): ServerSettings |
   const host = server.address.slice(0, separator).replace(/^\[(.*)\]$/, "$1");
   const port = Number(server.address.slice(separator + 1));
   return {
-    serverOptions: { ...server.limits, ...serverSecurity(server) },
+    serverOptions: { ...server.limits, ...serverSecurity(server), ...(server.cors === undefined ? {} : { cors: server.cors }) },
     listen: { host, port, ...(server.workers === undefined ? {} : { workers: server.workers }) },
     shutdownGraceMs: server.shutdownGraceMs,
     providers: (boundAddress) =>

@@ -5,6 +5,7 @@ import type { ObservabilityOptions } from "../observability/observability-option
 import type { OffloadOptions } from "../offload/offload-options.js";
 import type { ServerAuthOptions } from "../security/authenticator.js";
 import type { ServerTlsOptions } from "../security/server-tls-options.js";
+import { CorsPolicy, type CorsOptions } from "../protocols/http/cors-policy.js";
 import { defaultFrameLimits, type FrameLimits } from "../wire/frame-limits.js";
 
 /**
@@ -84,6 +85,13 @@ export interface ServerOptions {
    * authenticated. See docs/SECURITY.md.
    */
   auth?: ServerAuthOptions;
+  /**
+   * Browser pages of other origins allowed to call over gRPC-Web and Connect:
+   * preflights answered, Access-Control-* headers on their calls' answers. Default
+   * none: no CORS header is sent, so only pages of the port's own origin can call
+   * (docs/PROTOCOL.md#cors).
+   */
+  cors?: CorsOptions;
   logger?: Logger;
 }
 
@@ -103,6 +111,8 @@ export interface ServerLimits {
   readonly maxStartsPerTurn: number;
   readonly exposeErrorDetails: boolean;
   readonly interceptors: readonly Interceptor[];
+  /** Cross-origin browser calls, or undefined: no CORS header at all. */
+  readonly cors: CorsPolicy | undefined;
   readonly logger: Logger;
 }
 
@@ -129,6 +139,7 @@ export function resolveServerLimits(options: ServerOptions): ServerLimits {
     maxStartsPerTurn: 64,
     exposeErrorDetails: options.exposeErrorDetails ?? false,
     interceptors: options.interceptors ?? [],
+    cors: CorsPolicy.from(options.cors),
     logger: options.logger ?? defaultLogger(),
   };
 }

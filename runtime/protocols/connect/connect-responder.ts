@@ -3,6 +3,7 @@ import type { CallResponder } from "../../server/call-responder.js";
 import type { ServerCall } from "../../server/server-call.js";
 import { exceptionMessage } from "../http/exception-message.js";
 import type { HttpExchange } from "../http/http-exchange.js";
+import { unaryCallEnded } from "../http/unary-call-ended.js";
 import type { ConnectCodec } from "./connect-codecs.js";
 import { connectError, type ConnectErrorDetail } from "./connect-errors.js";
 import { protoJsonWriterFor } from "./proto-json-write.js";
@@ -29,10 +30,7 @@ export function respondError(exchange: HttpExchange, code: Code, message: string
  */
 export const connectResponder: CallResponder = {
   callEnded(call: ServerCall): boolean {
-    const { exchange } = call.tag as ConnectCallTag;
-    const wanted = !call.finished && !call.method.oneway && !exchange.finished;
-    call.finished = true;
-    return wanted;
+    return unaryCallEnded(call, (call.tag as ConnectCallTag).exchange.finished);
   },
 
   replyValue(call: ServerCall, value: unknown): void {

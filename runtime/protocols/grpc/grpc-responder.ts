@@ -4,7 +4,8 @@ import { Code, RpcError } from "../../errors.js";
 import type { CallResponder } from "../../server/call-responder.js";
 import type { ServerCall } from "../../server/server-call.js";
 import { exceptionMessage } from "../http/exception-message.js";
-import { framedMessage } from "./grpc-message.js";
+import { unaryCallEnded } from "../http/unary-call-ended.js";
+import { framedMessage, messagePrefixBytes } from "./grpc-message.js";
 import { declaredExceptionStatus, encodeGrpcMessage, grpcStatusOf } from "./grpc-status.js";
 import { encodeStatus, typeUrlPrefix } from "./status-details.js";
 
@@ -51,9 +52,41 @@ function sendMessage(stream: ServerHttp2Stream, frame: Buffer): void {
 }
 
 /**
- * Turns a gRPC call's outcome into HTTP/2: a value as a response message
- * (`S_m_response`, whose bytes are those of a successful `S_m_result`) and OK;
- * a declared exception as status UNKNOWN with the exception in
+ * The response message of a call's return value (`S_m_response`, whose bytes are
+ * those of a successful `S_m_result`) with its 5-byte prefix, and `trailer`
+ * after it in the same buffer (gRPC-Web's trailer frame); or, when the message
+ * is over `limit` bytes, the RESOURCE_EXHAUSTED error to answer instead (the
+ * codec's scratch body is then dropped, not copied: it makes a new one next time).
+ * Throws if the value does not fit the IDL type. Shared by gRPC and gRPC-Web.
+ */
+export function framedReply(call: ServerCall, value: unknown, limit: number, trailer?: Buffer): Buffer | RpcError {
+  const body = binaryCodec.encodeOutcomeDeferred(call.method, { fieldId: 0, value });
+  const length = body.byteLength;
+  if (length > limit) return new RpcError(Code.RESOURCE_EXHAUSTED, `${call.method.fullName}: reply of ${length} bytes is over the limit of ${limit}`);
+  const frame = Buffer.allocUnsafe(messagePrefixBytes + length + (trailer?.length ?? 0));
+  frame[0] = 0;
+  frame.writeUInt32BE(length, 1);
+  body.copyTo(frame, messagePrefixBytes);
+  trailer?.copy(frame, messagePrefixBytes + length);
+  return frame;
+}
+
+/**
+ * A declared exception as gRPC says it (status UNKNOWN): its `grpc-message`
+ * text and its `grpc-status-details-bin`, a google.rpc.Status whose one detail
+ * is the exception's message (unpadded base64). Shared by gRPC and gRPC-Web.
+ * Throws if the exception's fields do not fit their IDL types.
+ */
+export function exceptionStatus(call: ServerCall, fieldId: number, exception: Error): { message: string; detailsBin: string } {
+  const { typeName, bytes } = exceptionMessage(call.method, fieldId, exception);
+  const message = exception.message === "" ? exception.name : `${exception.name}: ${exception.message}`;
+  const status = encodeStatus(declaredExceptionStatus, message, [{ typeUrl: typeUrlPrefix + typeName, value: bytes }]);
+  return { message, detailsBin: Buffer.from(status.buffer, status.byteOffset, status.byteLength).toString("base64").replace(/=+$/, "") };
+}
+
+/**
+ * Turns a gRPC call's outcome into HTTP/2: a value as a response message and
+ * OK; a declared exception as status UNKNOWN with the exception in
  * `grpc-status-details-bin`; an error as its status. One per server (it needs
  * the message size limit); `call.tag` is the call's stream.
  */
@@ -62,30 +95,18 @@ export class GrpcResponder implements CallResponder {
 
   callEnded(call: ServerCall): boolean {
     const stream = call.tag as ServerHttp2Stream;
-    const wanted = !call.finished && !call.method.oneway && !stream.destroyed && !stream.closed;
-    call.finished = true;
-    return wanted;
+    return unaryCallEnded(call, stream.destroyed || stream.closed);
   }
 
   replyValue(call: ServerCall, value: unknown): void {
-    const stream = call.tag as ServerHttp2Stream;
-    const body = binaryCodec.encodeOutcomeDeferred(call.method, { fieldId: 0, value });
-    const length = body.byteLength;
-    if (length > this.maxMessageBytes) {
-      // The scratch body is dropped, not copied: the codec makes a new one next time.
-      const error = new RpcError(Code.RESOURCE_EXHAUSTED, `${call.method.fullName}: reply of ${length} bytes is over the limit of ${this.maxMessageBytes}`);
-      return this.replyError(call, error);
-    }
-    sendMessage(stream, framedMessage(length, (target, offset) => body.copyTo(target, offset)));
+    const reply = framedReply(call, value, this.maxMessageBytes);
+    if (reply instanceof RpcError) return this.replyError(call, reply);
+    sendMessage(call.tag as ServerHttp2Stream, reply);
   }
 
   replyException(call: ServerCall, fieldId: number, exception: Error): void {
-    const { typeName, bytes } = exceptionMessage(call.method, fieldId, exception);
-    const message = exception.message === "" ? exception.name : `${exception.name}: ${exception.message}`;
-    const status = encodeStatus(declaredExceptionStatus, message, [{ typeUrl: typeUrlPrefix + typeName, value: bytes }]);
-    endWithStatus(call.tag as ServerHttp2Stream, declaredExceptionStatus, message, {
-      "grpc-status-details-bin": Buffer.from(status.buffer, status.byteOffset, status.byteLength).toString("base64").replace(/=+$/, ""),
-    });
+    const { message, detailsBin } = exceptionStatus(call, fieldId, exception);
+    endWithStatus(call.tag as ServerHttp2Stream, declaredExceptionStatus, message, { "grpc-status-details-bin": detailsBin });
   }
 
   replyError(call: ServerCall, error: RpcError): void {

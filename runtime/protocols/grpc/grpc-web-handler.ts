@@ -5,14 +5,14 @@ import type { RegisteredMethod } from "../../dispatch-contract.js";
 import { Code, RpcError } from "../../errors.js";
 import type { CallResponder } from "../../server/call-responder.js";
 import { ServerCall } from "../../server/server-call.js";
-import { exceptionMessage } from "../http/exception-message.js";
 import { headersToMetadata } from "../http/headers-to-metadata.js";
 import type { HttpExchange, HttpHandler } from "../http/http-exchange.js";
 import { RpcPaths } from "../http/rpc-paths.js";
+import { unaryCallEnded } from "../http/unary-call-ended.js";
 import { framedMessage, UnaryRequestReader } from "./grpc-message.js";
+import { exceptionStatus, framedReply } from "./grpc-responder.js";
 import { declaredExceptionStatus, encodeGrpcMessage, grpcStatusOf } from "./grpc-status.js";
 import { parseGrpcTimeout } from "./grpc-timeout.js";
-import { encodeStatus, typeUrlPrefix } from "./status-details.js";
 
 const binaryHeaders = { "content-type": "application/grpc-web+proto" };
 const textHeaders = { "content-type": "application/grpc-web-text+proto" };
@@ -174,30 +174,18 @@ function run(registered: RegisteredMethod, call: ServerCall, exchange: HttpExcha
 /** A gRPC-Web call's outcome as its one response body; `call.tag` is its GrpcWebTag. */
 const grpcWebResponder: CallResponder = {
   callEnded(call: ServerCall): boolean {
-    const wanted = !call.finished && !call.method.oneway && !(call.tag as GrpcWebTag).exchange.finished;
-    call.finished = true;
-    return wanted;
+    return unaryCallEnded(call, (call.tag as GrpcWebTag).exchange.finished);
   },
 
   replyValue(call: ServerCall, value: unknown): void {
     const tag = call.tag as GrpcWebTag;
-    const body = binaryCodec.encodeOutcomeDeferred(call.method, { fieldId: 0, value });
-    const length = body.byteLength;
-    const limit = tag.exchange.env.limits.frameLimits.maxFrameBytes;
-    if (length > limit) return respondStatus(tag, grpcStatusOf.RESOURCE_EXHAUSTED, `${call.method.fullName}: reply of ${length} bytes is over the limit of ${limit}`);
-    const frame = Buffer.allocUnsafe(5 + length + okTrailerFrame.length);
-    frame[0] = 0;
-    frame.writeUInt32BE(length, 1);
-    body.copyTo(frame, 5);
-    okTrailerFrame.copy(frame, 5 + length);
-    respondBody(tag, frame);
+    const reply = framedReply(call, value, tag.exchange.env.limits.frameLimits.maxFrameBytes, okTrailerFrame);
+    if (reply instanceof RpcError) return respondStatus(tag, grpcStatusOf[reply.code], reply.message);
+    respondBody(tag, reply);
   },
 
   replyException(call: ServerCall, fieldId: number, exception: Error): void {
-    const { typeName, bytes } = exceptionMessage(call.method, fieldId, exception);
-    const message = exception.message === "" ? exception.name : `${exception.name}: ${exception.message}`;
-    const status = encodeStatus(declaredExceptionStatus, message, [{ typeUrl: typeUrlPrefix + typeName, value: bytes }]);
-    const detailsBin = Buffer.from(status.buffer, status.byteOffset, status.byteLength).toString("base64").replace(/=+$/, "");
+    const { message, detailsBin } = exceptionStatus(call, fieldId, exception);
     respondStatus(call.tag as GrpcWebTag, declaredExceptionStatus, message, detailsBin);
   },
 

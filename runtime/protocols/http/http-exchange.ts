@@ -24,7 +24,7 @@ export interface HttpExchange {
   readonly finished: boolean;
   /** Runs once if the client goes away before the answer was sent. */
   onAbort(listener: () => void): void;
-  /** Sends the status, headers and body. Ignored once finished. */
+  /** Sends the status, headers and body, plus the request's CORS headers if it has any (runtime/protocols/http/request-route.ts). Ignored once finished. */
   respond(status: number, headers: OutgoingHttpHeaders, body: Buffer | string): void;
 }
 

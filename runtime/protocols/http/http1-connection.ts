@@ -1,11 +1,15 @@
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, Server as HttpServer, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { Code, RpcError } from "../../errors.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
 import { Http1Exchange } from "./http1-exchange.js";
 import type { HttpRoutes } from "./http-routes.js";
+import { parseRequestHead } from "./request-head.js";
 import { plainAnswer, splitTarget } from "./respond-plain.js";
 import { declaredLength, readRequestBody } from "./request-body.js";
+import { bodyRefusal, reportHttpRefusal, shuttingDown } from "./http-refusal.js";
+import { answerPreflight, corsHeadersOf, routeRequest } from "./request-route.js";
 
 /**
  * One HTTP/1.1 connection, parsed by node:http (the http.Server it was handed
@@ -49,19 +53,28 @@ export class Http1Connection implements ServedConnection {
   onRequest(request: IncomingMessage, response: ServerResponse): void {
     const { path, query } = splitTarget(request.url ?? "/");
     const method = request.method ?? "GET";
-    const hasBody = request.headers["content-length"] !== undefined ? request.headers["content-length"] !== "0" : request.headers["transfer-encoding"] !== undefined;
-    if (this.draining) return this.answer(response, 503, "server is shutting down", true);
-    const handler = this.routes.find(method, path);
-    if (handler === undefined) {
-      const allowed = this.routes.allowed(path);
-      // An unread body would have to be read to reach the next request: close instead.
-      if (allowed.length === 0) return this.answer(response, 404, "not found", hasBody);
-      return this.answer(response, 405, "method not allowed", hasBody, { allow: allowed.join(", ") });
+    const headers = request.headers;
+    const hasBody = headers["content-length"] !== undefined ? headers["content-length"] !== "0" : headers["transfer-encoding"] !== undefined;
+    const cors = corsHeadersOf(this.env, method, headers);
+    if (this.draining) {
+      reportHttpRefusal(this.env, this.peer, path, headers, shuttingDown);
+      return this.answer(response, 503, "server is shutting down", true, cors);
     }
-    const limits = this.env.limits;
-    readRequestBody(request, declaredLength(request.headers["content-length"]), limits.frameLimits.maxFrameBytes, this.env.inputBudget, (failure, body) => {
+    const route = routeRequest(this.routes, this.env, method, path, headers);
+    if (typeof route !== "function") {
+      reportHttpRefusal(this.env, this.peer, path, headers, route.error);
+      // An unread body would have to be read to reach the next request: close instead.
+      return this.answer(response, route.status, route.text, hasBody, { ...route.headers, ...cors });
+    }
+    const preflight = route === answerPreflight;
+    const maxBodyBytes = preflight ? 0 : this.env.limits.frameLimits.maxFrameBytes;
+    readRequestBody(request, declaredLength(headers["content-length"]), maxBodyBytes, this.env.inputBudget, (failure, body) => {
       if (failure === "aborted") return;
-      if (failure === "too-large") return this.answer(response, 413, `request body over the limit of ${limits.frameLimits.maxFrameBytes} bytes`, true);
+      if (failure !== undefined && !preflight) reportHttpRefusal(this.env, this.peer, path, headers, bodyRefusal(failure, maxBodyBytes));
+      if (failure === "too-large") {
+        if (preflight) return this.answer(response, 400, "a CORS preflight has no body", true);
+        return this.answer(response, 413, `request body over the limit of ${maxBodyBytes} bytes`, true, cors);
+      }
       if (failure === "over-budget") {
         this.env.logger.warn({ peer: this.peer }, "closing HTTP connection: the server's budget for unfinished requests is spent");
         this.socket.destroy();
@@ -70,9 +83,9 @@ export class Http1Connection implements ServedConnection {
       const start = (): void => {
         this.callStarted();
         response.once("close", this.callFinished);
-        const exchange = new Http1Exchange(request, response, path, query, body, this.peer, this.env, () => this.draining, this.accountReplies);
+        const exchange = new Http1Exchange(request, response, path, query, body, this.peer, this.env, cors, () => this.draining, this.accountReplies);
         try {
-          handler(exchange);
+          route(exchange);
         } catch (error) {
           this.env.logger.error({ peer: this.peer, path: path.slice(0, 200), err: error }, "HTTP handler failed");
           exchange.respond(500, {}, "internal error\n");
@@ -106,16 +119,30 @@ export class Http1Connection implements ServedConnection {
     this.socket.destroy();
   }
 
-  /** Refuses the connection in HTTP's words (at the connection limit, or shutting down): one 503, then close. */
+  /**
+   * Refuses the connection in HTTP's words (at the connection limit, or shutting
+   * down): one 503, then close. node:http never parses its request; when the
+   * request's whole head came with the first bytes, it is read here to report
+   * the refused call (as a Thrift connection reports its refused first call)
+   * and to give a browser page its CORS headers.
+   */
   refuse(reason: string): void {
     this.draining = true;
-    const { headers, body } = plainAnswer(503, reason, { connection: "close" });
+    const head = this.socket.read() as Buffer | null;
+    const request = head === null ? undefined : parseRequestHead(head);
+    let cors: OutgoingHttpHeaders | undefined;
+    if (request !== undefined) {
+      const error = this.env.closing ? new RpcError(Code.UNAVAILABLE, reason) : new RpcError(Code.RESOURCE_EXHAUSTED, reason);
+      reportHttpRefusal(this.env, this.peer, request.path, request.headers, error);
+      cors = corsHeadersOf(this.env, request.method, request.headers);
+    }
+    const { headers, body } = plainAnswer(503, reason, { ...cors, connection: "close" });
     const lines = Object.entries(headers).map(([name, value]) => `${name}: ${String(value)}\r\n`);
     this.socket.end(`HTTP/1.1 503 Service Unavailable\r\n${lines.join("")}\r\n${body}`);
     setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
-  private answer(response: ServerResponse, status: number, text: string, close: boolean, extra = {}): void {
+  private answer(response: ServerResponse, status: number, text: string, close: boolean, extra?: OutgoingHttpHeaders): void {
     const { headers, body } = plainAnswer(status, text, extra);
     if (close || this.draining) response.shouldKeepAlive = false;
     response.writeHead(status, headers);

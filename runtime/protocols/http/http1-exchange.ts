@@ -18,6 +18,8 @@ export class Http1Exchange implements HttpExchange {
     readonly body: Buffer,
     readonly peer: string,
     readonly env: ConnectionEnvironment,
+    /** Headers every answer carries (CORS), or undefined. */
+    private readonly extraHeaders: OutgoingHttpHeaders | undefined,
     /** Set when the connection is draining: the answer says so, and the socket closes after it. */
     private readonly closeAfter: () => boolean,
     /** Called once the response is written to the socket (the connection counts what is left unsent). */
@@ -46,7 +48,9 @@ export class Http1Exchange implements HttpExchange {
     const response = this.response;
     if (this.closeAfter()) response.shouldKeepAlive = false;
     // A known length instead of chunked encoding: one write, and the client knows where the body ends.
-    response.writeHead(status, { "content-length": typeof body === "string" ? Buffer.byteLength(body) : body.length, ...headers });
+    // A 204 has no body and so no length (RFC 9110 §8.6).
+    const length = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+    response.writeHead(status, status === 204 ? { ...headers, ...this.extraHeaders } : { "content-length": length, ...headers, ...this.extraHeaders });
     response.end(body);
     this.responded();
   }

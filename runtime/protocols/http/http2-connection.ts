@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { constants, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from "node:http2";
 import type { Socket } from "node:net";
 import type { ServedConnection } from "../../server/served-connection.js";
@@ -8,6 +8,8 @@ import type { Http2StreamHandler } from "./http2-stream-handler.js";
 import type { HttpRoutes } from "./http-routes.js";
 import { plainAnswer, splitTarget } from "./respond-plain.js";
 import { declaredLength, readRequestBody } from "./request-body.js";
+import { bodyRefusal, reportHttpRefusal } from "./http-refusal.js";
+import { answerPreflight, corsHeadersOf, routeRequest } from "./request-route.js";
 
 /**
  * One HTTP/2 connection (a node:http2 session): gRPC streams go to their stream
@@ -124,23 +126,29 @@ export class Http2Connection implements ServedConnection {
   private serveRoute(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
     const method = String(headers[":method"] ?? "GET");
     const { path, query } = splitTarget(String(headers[":path"] ?? "/"));
-    const handler = this.routes.find(method, path);
-    if (handler === undefined) {
-      const allowed = this.routes.allowed(path);
-      return answer(stream, allowed.length === 0 ? 404 : 405, allowed.length === 0 ? "not found" : "method not allowed", allowed.length === 0 ? {} : { allow: allowed.join(", ") });
+    const cors = corsHeadersOf(this.env, method, headers);
+    const route = routeRequest(this.routes, this.env, method, path, headers);
+    if (typeof route !== "function") {
+      reportHttpRefusal(this.env, this.peer, path, headers, route.error);
+      return answer(stream, route.status, route.text, { ...route.headers, ...cors });
     }
-    const limits = this.env.limits;
+    const preflight = route === answerPreflight;
+    const maxBodyBytes = preflight ? 0 : this.env.limits.frameLimits.maxFrameBytes;
     const length = declaredLength(headers["content-length"] as string | undefined);
-    readRequestBody(stream, length, limits.frameLimits.maxFrameBytes, this.env.inputBudget, (failure, body) => {
+    readRequestBody(stream, length, maxBodyBytes, this.env.inputBudget, (failure, body) => {
       if (failure === "aborted") return;
-      if (failure === "too-large") return answer(stream, 413, `request body over the limit of ${limits.frameLimits.maxFrameBytes} bytes`);
+      if (failure !== undefined && !preflight) reportHttpRefusal(this.env, this.peer, path, headers, bodyRefusal(failure, maxBodyBytes));
+      if (failure === "too-large") {
+        if (preflight) return answer(stream, 400, "a CORS preflight has no body");
+        return answer(stream, 413, `request body over the limit of ${maxBodyBytes} bytes`, cors);
+      }
       if (failure === "over-budget") {
         this.env.logger.warn({ peer: this.peer }, "closing HTTP/2 connection: the server's budget for unfinished requests is spent");
         return this.destroy();
       }
-      const exchange = new Http2Exchange(stream, headers, path, query, body, this.peer, this.env);
+      const exchange = new Http2Exchange(stream, headers, path, query, body, this.peer, this.env, cors);
       try {
-        handler(exchange);
+        route(exchange);
       } catch (error) {
         this.env.logger.error({ peer: this.peer, path: path.slice(0, 200), err: error }, "HTTP handler failed");
         exchange.respond(500, {}, "internal error\n");
@@ -186,7 +194,7 @@ function countingListener(
 }
 
 /** A plain answer that also ends the stream's reading side (RST_STREAM NO_ERROR after the response). */
-function answer(stream: ServerHttp2Stream, status: number, text: string, extra = {}): void {
+function answer(stream: ServerHttp2Stream, status: number, text: string, extra?: OutgoingHttpHeaders): void {
   if (stream.destroyed || stream.closed) return;
   const { headers, body } = plainAnswer(status, text, extra);
   stream.respond({ ...headers, ":status": status });

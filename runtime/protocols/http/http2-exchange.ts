@@ -17,6 +17,8 @@ export class Http2Exchange implements HttpExchange {
     readonly body: Buffer,
     readonly peer: string,
     readonly env: ConnectionEnvironment,
+    /** Headers every answer carries (CORS), or undefined. */
+    private readonly extraHeaders: OutgoingHttpHeaders | undefined,
   ) {
     this.method = String(headers[":method"] ?? "GET");
   }
@@ -34,7 +36,10 @@ export class Http2Exchange implements HttpExchange {
   respond(status: number, headers: OutgoingHttpHeaders, body: Buffer | string): void {
     if (this.finished) return;
     this.answered = true;
-    this.stream.respond({ ...headers, ":status": status });
+    const all = { ...headers, ...this.extraHeaders, ":status": status };
+    // A 204 has no body: node:http2 ends the stream with its HEADERS itself.
+    if (status === 204) return void this.stream.respond(all, { endStream: true });
+    this.stream.respond(all);
     this.stream.end(body);
   }
 }

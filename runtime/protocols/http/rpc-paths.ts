@@ -71,7 +71,9 @@ export class RpcPaths {
   }
 
   private scan(path: string): RegisteredMethod | undefined {
-    if (path.length > 1024) return undefined;
+    // A method's path has exactly two slashes (names lose theirs to `_`): other paths need no scan.
+    const slash = path.indexOf("/", 1);
+    if (path.length > 1024 || path.charCodeAt(0) !== 0x2f || slash < 0 || path.indexOf("/", slash + 1) >= 0) return undefined;
     for (const registered of this.table.all()) {
       if (rpcPath(registered.service, registered.method.name) === path) return registered;
     }
