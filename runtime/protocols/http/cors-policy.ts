@@ -25,8 +25,8 @@ export interface CorsOptions {
 /**
  * Request headers browser clients of the protocols send that are not
  * CORS-safelisted, so a preflight must allow them: Connect's and gRPC-Web's
- * own, the request compressions the server inflates, and the credentials its
- * authenticators read.
+ * own, the request compressions the server inflates, the credentials its
+ * authenticators read, and the trace context its spans join.
  */
 const protocolRequestHeaders = [
   "content-type",
@@ -39,6 +39,9 @@ const protocolRequestHeaders = [
   "grpc-encoding",
   "authorization",
   "x-api-key",
+  // W3C trace context: a page instrumented with OpenTelemetry sends them, and the server joins its trace.
+  "traceparent",
+  "tracestate",
 ];
 
 /**

@@ -97,7 +97,7 @@ describe.each([
     });
     const allowed = names(reply.headers["access-control-allow-headers"]);
     expect(allowed).toEqual(expect.arrayContaining(names(requestHeaders)));
-    expect(allowed).toEqual(expect.arrayContaining(["content-type", "connect-protocol-version", "connect-timeout-ms", "x-grpc-web", "x-user-agent", "grpc-timeout", "authorization", "x-api-key", "x-tenant"]));
+    expect(allowed).toEqual(expect.arrayContaining(["content-type", "connect-protocol-version", "connect-timeout-ms", "x-grpc-web", "x-user-agent", "grpc-timeout", "authorization", "x-api-key", "traceparent", "tracestate", "x-tenant"]));
     expect(names(reply.headers["vary"])).toContain("origin");
   });
 
