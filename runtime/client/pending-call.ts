@@ -15,7 +15,7 @@ export class PendingCall extends WaitingCall<PendingCall> {
   declare readonly owner: PendingCallOwner;
 
   constructor(
-    readonly id: number,
+    id: number,
     /** Undefined for a ping. */
     method: MethodDescriptor | undefined,
     readonly codec: MessageCodec,
@@ -24,7 +24,7 @@ export class PendingCall extends WaitingCall<PendingCall> {
     /** Told of the outcome before the promise settles; undefined for a plain call. */
     private readonly observer: CallObserver | undefined,
   ) {
-    super(method, signal, owner);
+    super(id, method, signal, owner);
   }
 
   /** Ends the call with its value. */
@@ -43,7 +43,7 @@ export class PendingCall extends WaitingCall<PendingCall> {
   }
 
   /** Ends the call with an error; an observer takes over from here. */
-  fail(error: unknown): void {
+  override fail(error: unknown): void {
     const observer = this.observer;
     if (observer === undefined) {
       this.reject(error);

@@ -36,13 +36,15 @@ export abstract class WaitingCall<Self> implements ExpiringEntry {
   wheelSlot = 0;
   /** For pings: when the ping was queued, to report the round trip. */
   startedAt = 0;
-  /** The connection's count of flushed batches when this call was queued (see the connections' wasSent). */
+  /** The connection's count of flushed batches when this call was queued (see PipelinedConnection.wasSent). */
   queuedBeforeFlush = 0;
   /** Settle the call's promise; set by promise(). */
   resolve: (value: unknown) => void = notStarted;
   reject: (reason: unknown) => void = notStarted;
 
   constructor(
+    /** The request id (rpcgen) or seqid (Thrift) its reply carries. */
+    readonly id: number,
     /** Undefined for a ping. */
     readonly method: MethodDescriptor | undefined,
     readonly signal: AbortSignal | undefined,
@@ -57,6 +59,15 @@ export abstract class WaitingCall<Self> implements ExpiringEntry {
     } finally {
       settling = undefined;
     }
+  }
+
+  /**
+   * Ends the call with an error. The connection fails calls only through this
+   * (deadline, cancel, lost connection), so a subclass that must hear of every
+   * failure first (PendingCall's observer) overrides it.
+   */
+  fail(error: unknown): void {
+    this.reject(error);
   }
 
   /** Deadline-wheel callback. */

@@ -1,6 +1,5 @@
 import type { Invoker } from "../call.js";
-import type { CallObserver } from "../client/call-observer.js";
-import type { MethodDescriptor } from "../descriptor.js";
+import type { Channel } from "../client/channel.js";
 import type { ProviderInfo } from "../registry/registry.js";
 
 /** Transport events governance listens to. */
@@ -35,17 +34,10 @@ export interface ProviderTransport extends Invoker {
    * `observer` of the outcome before the returned promise settles, and throwing
    * instead of rejecting when the call cannot be sent. Governance then books an
    * attempt without a promise, closure or options object of its own. A Channel
-   * has it.
+   * has it, and its signature is the Channel's: the one place its seven
+   * parameters are spelled out.
    */
-  invokeObserved?(
-    method: MethodDescriptor,
-    args: readonly unknown[],
-    timeoutMs: number | undefined,
-    signal: AbortSignal | undefined,
-    metadata: Record<string, string> | undefined,
-    now: number,
-    observer: CallObserver,
-  ): Promise<unknown>;
+  readonly invokeObserved?: Channel["invokeObserved"];
   /** Graceful close: lets calls in flight finish. */
   close(): Promise<void>;
 }

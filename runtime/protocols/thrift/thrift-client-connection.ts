@@ -1,7 +1,10 @@
-import { connect, type Socket } from "node:net";
-import { ConnectionLostError } from "../../client/connection-lost-error.js";
+import { connect } from "node:net";
+import {
+  PipelinedConnection,
+  type ConnectionEvents,
+  type PipelinedConnectionSettings,
+} from "../../client/pipelined-connection.js";
 import { codecFailure } from "../../codec/value-error.js";
-import { sharedDeadlineWheel } from "../../deadline/shared-deadline-wheel.js";
 import type { MethodDescriptor } from "../../descriptor.js";
 import { Code, RpcError } from "../../errors.js";
 import { errorOfApplicationException } from "./application-exception.js";
@@ -20,10 +23,9 @@ import { ThriftWriteBatch } from "./thrift-write-batch.js";
 import { MessageType } from "./thrift-wire-types.js";
 
 /** What a connection takes from its channel. */
-export interface ThriftConnectionSettings {
+export interface ThriftConnectionSettings extends PipelinedConnectionSettings {
   host: string;
   port: number;
-  address: string;
   framed: boolean;
   /** THeader inside the frames (framed is true too): calls carry their metadata as info headers. */
   header: boolean;
@@ -32,18 +34,10 @@ export interface ThriftConnectionSettings {
   multiplexed: boolean;
   /** Largest call and largest reply, in bytes. */
   maxMessageBytes: number;
-  /** Bytes a connection may hold unsent before calls fail RESOURCE_EXHAUSTED. */
-  maxPendingBytes: number;
-  connectTimeoutMs: number;
 }
 
-/** What a connection tells its channel. */
-export interface ThriftConnectionEvents {
-  connected(connection: ThriftClientConnection): void;
-  /** `error` is undefined for an orderly close. */
-  closed(connection: ThriftClientConnection, error: RpcError | undefined): void;
-  pendingChanged(delta: number): void;
-}
+/** What a connection tells its channel (never goaway: Thrift has none). */
+export type ThriftConnectionEvents = ConnectionEvents<ThriftClientConnection>;
 
 /** Calls issued in one turn leave in writes of about this size, so the server starts on the first ones early. */
 const earlyFlushBytes = 2048;
@@ -57,58 +51,28 @@ const multiplexedNames = new WeakMap<MethodDescriptor, string>();
  * written as soon as it is made (batched per turn), and replies are matched
  * to calls by seqid, whatever order they come in (Apache's servers answer in
  * order, rpcgen's as calls finish). Oneway calls settle once written.
+ * Thrift cannot cancel a call: one given up on (deadline, abort) settles at
+ * once, and its reply, if it comes, is dropped as its seqid is no longer
+ * pending. The socket's life and the table of waiting calls are
+ * PipelinedConnection's, shared with the rpcgen client.
  */
-export class ThriftClientConnection implements ThriftPendingCallOwner {
-  /** Takes new calls while true (connecting or open, not closing or closed). */
-  acceptsCalls = true;
-  closed = false;
-  private connected = false;
-  private readonly socket: Socket;
+export class ThriftClientConnection
+  extends PipelinedConnection<ThriftPendingCall, ThriftConnectionSettings>
+  implements ThriftPendingCallOwner
+{
   private readonly batch: ThriftWriteBatch;
   private readonly reader: ThriftMessageReader;
   private readonly input: ThriftInput;
-  private readonly pending = new Map<number, ThriftPendingCall>();
-  private nextSeqid = 1;
-  private closeError: RpcError | undefined;
-  private endWhenIdle = false;
-  /** Batches handed to the socket so far (see wasSent). */
-  private flushes = 0;
   /** THeader's id of the connection's protocol, or -1 without THeader. */
   private readonly headerProtocolId: number;
 
-  constructor(
-    private readonly settings: ThriftConnectionSettings,
-    private readonly events: ThriftConnectionEvents,
-  ) {
-    this.socket = connect({ host: settings.host, port: settings.port, noDelay: true });
+  constructor(settings: ThriftConnectionSettings, events: ThriftConnectionEvents) {
+    super(connect({ host: settings.host, port: settings.port, noDelay: true }), "connect", settings, events, maxSeqid);
     const out = settings.compact ? new CompactOutput() : new BinaryOutput();
-    this.batch = new ThriftWriteBatch(this.socket, out, settings.framed, () => void this.flushes++, earlyFlushBytes);
+    this.batch = new ThriftWriteBatch(this.socket, out, settings.framed, this.countFlush, earlyFlushBytes);
     this.reader = new ThriftMessageReader(settings.framed, settings.compact, settings.maxMessageBytes);
     this.input = settings.compact ? new CompactInput() : new BinaryInput();
     this.headerProtocolId = !settings.header ? -1 : settings.compact ? HeaderProtocolId.COMPACT : HeaderProtocolId.BINARY;
-    if (settings.connectTimeoutMs > 0) {
-      this.socket.setTimeout(settings.connectTimeoutMs, () => {
-        this.fail(
-          new RpcError(Code.UNAVAILABLE, `connect to ${settings.address} timed out after ${settings.connectTimeoutMs} ms`),
-        );
-      });
-    }
-    this.socket.on("connect", () => this.onConnect());
-    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    this.socket.on("error", (error) => {
-      this.closeError ??= RpcError.from(error, Code.UNAVAILABLE);
-    });
-    this.socket.on("end", () => {
-      this.closeError ??=
-        this.pending.size > 0 ? new RpcError(Code.UNAVAILABLE, `${settings.address} closed the connection`) : undefined;
-      this.socket.end();
-    });
-    this.socket.on("close", () => this.onClose());
-  }
-
-  /** Calls (and pings) waiting for a reply. */
-  get pendingCount(): number {
-    return this.pending.size;
   }
 
   /**
@@ -124,7 +88,7 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
     metadata?: Readonly<Record<string, string>>,
   ): Promise<unknown> {
     const oneway = method.oneway;
-    const seqid = this.allocateSeqid();
+    const seqid = this.allocateId();
     const backlog = this.batch.pendingBytes;
     const mark = this.batch.begin();
     if (this.headerProtocolId >= 0) {
@@ -149,12 +113,7 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
     }
     if (backlog + size > this.settings.maxPendingBytes) {
       this.batch.abandon(mark);
-      return Promise.reject(
-        new RpcError(
-          Code.RESOURCE_EXHAUSTED,
-          `${this.settings.address} is not reading fast enough: ${backlog} bytes already wait to be sent (limit ${this.settings.maxPendingBytes})`,
-        ),
-      );
+      return Promise.reject(this.backlogError(backlog));
     }
     if (oneway) {
       return new Promise((resolve, reject) => {
@@ -174,43 +133,14 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
    * TApplicationException (UNKNOWN_METHOD). Resolves with the time in ms.
    */
   ping(name: string, deadlineAt: number, signal: AbortSignal | undefined): Promise<number> {
-    const seqid = this.allocateSeqid();
+    const seqid = this.allocateId();
     const mark = this.batch.begin();
     if (this.headerProtocolId >= 0) writeHeaderPrefix(this.batch.out, 0, seqid, this.headerProtocolId);
     this.batch.out.messageBegin(name, MessageType.CALL, seqid);
     this.batch.out.structBegin();
     this.batch.out.structEnd();
     this.batch.end(mark, Infinity);
-    const call = new ThriftPendingCall(seqid, undefined, signal, this);
-    const promise = call.promise() as Promise<number>;
-    call.startedAt = performance.now();
-    this.track(call, deadlineAt);
-    return promise;
-  }
-
-  /** Graceful: no new calls; the socket is ended once the pending calls settle. */
-  close(): void {
-    this.acceptsCalls = false;
-    this.endWhenIdle = true;
-    if (this.pending.size === 0) this.endSocket();
-  }
-
-  /** Aborts the connection: every pending call rejects with `error`. */
-  destroy(error: RpcError): void {
-    this.fail(error);
-  }
-
-  expireCall(call: ThriftPendingCall): void {
-    if (!this.untrack(call)) return;
-    const what = call.method === undefined ? "ping" : call.method.fullName;
-    // Thrift cannot cancel a call: its reply, if it comes, is dropped (its seqid is no longer pending).
-    call.reject(new RpcError(Code.DEADLINE_EXCEEDED, `${what} to ${this.settings.address} passed its deadline`));
-  }
-
-  cancelCall(call: ThriftPendingCall): void {
-    if (!this.untrack(call)) return;
-    const what = call.method === undefined ? "ping" : call.method.fullName;
-    call.reject(new RpcError(Code.CANCELLED, `${what} was cancelled`, { cause: call.signal?.reason }));
+    return this.trackPing(new ThriftPendingCall(seqid, undefined, signal, this), deadlineAt);
   }
 
   private nameOf(method: MethodDescriptor): string {
@@ -223,47 +153,19 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
     return name;
   }
 
-  private allocateSeqid(): number {
-    // Skip seqids still in flight after a wrap-around.
-    let seqid = this.nextSeqid;
-    while (this.pending.has(seqid)) seqid = seqid === maxSeqid ? 1 : seqid + 1;
-    this.nextSeqid = seqid === maxSeqid ? 1 : seqid + 1;
-    return seqid;
-  }
-
-  private track(call: ThriftPendingCall, deadlineAt: number): void {
-    call.queuedBeforeFlush = this.flushes;
-    this.pending.set(call.seqid, call);
-    this.events.pendingChanged(1);
-    if (deadlineAt !== 0) {
-      call.deadlineAt = deadlineAt;
-      sharedDeadlineWheel.add(call);
-    }
-    if (call.signal !== undefined) call.signal.addEventListener("abort", call, { once: true });
-  }
-
-  /** Forgets a call; false if it had already been settled. */
-  private untrack(call: ThriftPendingCall): boolean {
-    if (this.pending.get(call.seqid) !== call) return false;
-    this.pending.delete(call.seqid);
-    this.events.pendingChanged(-1);
-    if (call.wheelBucket !== undefined) sharedDeadlineWheel.remove(call);
-    if (call.signal !== undefined) call.signal.removeEventListener("abort", call);
-    if (this.pending.size === 0 && this.endWhenIdle && !this.closed) {
-      // Closing and now idle: finish the socket after this turn's writes.
-      setImmediate(() => this.endSocket());
-    }
-    return true;
-  }
-
-  private onConnect(): void {
-    this.connected = true;
-    this.socket.setTimeout(0);
+  protected override onOpen(): void {
     this.socket.setKeepAlive(true, keepAliveMs);
-    this.events.connected(this);
   }
 
-  private onData(chunk: Buffer): void {
+  protected override onSocketClosed(): void {
+    this.reader.clear();
+  }
+
+  protected override flushWrites(): void {
+    this.batch.flush();
+  }
+
+  protected override onData(chunk: Buffer): void {
     this.reader.push(chunk);
     const reader = this.reader;
     try {
@@ -324,7 +226,8 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
     input.reset(buf, start, end);
     input.messageBegin();
     const call = this.pending.get(input.seqid);
-    if (call === undefined || !this.untrack(call)) return;
+    if (call === undefined) return;
+    this.forget(call);
     const method = call.method;
     if (method === undefined) {
       call.resolve(performance.now() - call.startedAt);
@@ -353,54 +256,5 @@ export class ThriftClientConnection implements ThriftPendingCallOwner {
     }
     if (outcome.fieldId === 0) call.resolve(outcome.value);
     else call.reject(outcome.value);
-  }
-
-  private endSocket(): void {
-    if (this.closed) return;
-    this.acceptsCalls = false;
-    this.batch.flush();
-    this.socket.end();
-  }
-
-  private fail(error: RpcError): void {
-    this.closeError ??= error;
-    this.acceptsCalls = false;
-    this.socket.destroy();
-  }
-
-  private onClose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.acceptsCalls = false;
-    this.reader.clear();
-    let error = this.closeError;
-    if (error === undefined && this.pending.size > 0) {
-      error = new RpcError(Code.UNAVAILABLE, `connection to ${this.settings.address} closed`);
-    }
-    if (!this.connected && error === undefined) {
-      error = new RpcError(Code.UNAVAILABLE, `connection to ${this.settings.address} closed before it opened`);
-    }
-    const calls = [...this.pending.values()];
-    // Only a lost connection says how far each call got; a local destroy or a protocol error does not.
-    const lost = error !== undefined && error.code === Code.UNAVAILABLE ? error : undefined;
-    // One error per kind of delivery, shared by the calls: failing a connection costs no allocation per call.
-    let neverSent: ConnectionLostError | undefined;
-    let unanswered: ConnectionLostError | undefined;
-    for (const call of calls) {
-      this.untrack(call);
-      if (lost === undefined) call.reject(error);
-      else if (this.wasSent(call))
-        call.reject((unanswered ??= ConnectionLostError.of("unanswered", this.settings.address, lost)));
-      else call.reject((neverSent ??= ConnectionLostError.of("never-sent", this.settings.address, lost)));
-    }
-    this.events.closed(this, error);
-  }
-
-  /**
-   * Whether `call` may have reached the peer: the connection was open and the
-   * batch holding it was handed to the socket.
-   */
-  private wasSent(call: ThriftPendingCall): boolean {
-    return this.connected && call.queuedBeforeFlush !== this.flushes;
   }
 }
