@@ -2,6 +2,16 @@ import type { ReplyBacklog } from "./reply-backlog.js";
 import type { ServerLimits } from "./server-options.js";
 
 /**
+ * The connection an admission (and its reply backlog) works for. It is told
+ * through a method it implements, not a callback it hands over: a closure per
+ * helper would cost every idle connection on the server its bytes.
+ */
+export interface WaitsForRoom {
+  /** Room may have opened (replies left, or a new turn began): start the calls held back, if any. */
+  roomMayHaveOpened(): void;
+}
+
+/**
  * Whether one connection has room to start one more call, the same rule for
  * every TCP protocol connection (rpcgen frames, RESP, Thrift):
  * - fewer than maxInFlightPerConnection calls in flight;
@@ -10,9 +20,10 @@ import type { ServerLimits } from "./server-options.js";
  *   retried on the next turn of the event loop);
  * - unsent reply bytes, plus what the running calls are expected to add,
  *   under maxPendingBytes;
- * - the server not short of memory for replies while this connection's own
- *   are stuck (ReplyBacklog).
- * A connection without room holds its calls back and stops reading, so TCP
+ * - and, while the server is short of reply memory, none of this connection's
+ *   own replies stuck in its socket (ReplyBacklog.stuck).
+ *
+ * A connection without room holds the calls back and stops reading, so TCP
  * pushes back on the client; how it holds them is the protocol's business.
  */
 export class CallAdmission {
@@ -20,20 +31,15 @@ export class CallAdmission {
   private replyEstimate = 0;
   private startsThisTurn = 0;
   private retryScheduled = false;
-  private readonly retryOnNextTurn = (): void => {
-    this.retryScheduled = false;
-    this.startsThisTurn = 0;
-    this.retry();
-  };
 
   /**
-   * @param retry starts the calls held back, if any; called on the next turn
-   *   after maxStartsPerTurn was reached (the connection may hold none by then).
+   * @param connection told on the next turn after maxStartsPerTurn was reached
+   *   (it may hold no call by then)
    */
   constructor(
     private readonly limits: ServerLimits,
     private readonly replies: ReplyBacklog,
-    private readonly retry: () => void,
+    private readonly connection: WaitsForRoom,
   ) {}
 
   /** A chunk arrived: a new count of calls started from it. */
@@ -70,6 +76,13 @@ export class CallAdmission {
   private scheduleRetry(): void {
     if (this.retryScheduled) return;
     this.retryScheduled = true;
-    setImmediate(this.retryOnNextTurn);
+    // The admission rides along as the immediate's argument: no closure kept per connection for a rare retry.
+    setImmediate(CallAdmission.retryOnNextTurn, this);
+  }
+
+  private static retryOnNextTurn(admission: CallAdmission): void {
+    admission.retryScheduled = false;
+    admission.startsThisTurn = 0;
+    admission.connection.roomMayHaveOpened();
   }
 }

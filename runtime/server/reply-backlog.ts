@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import type { WaitsForRoom } from "./call-admission.js";
 import type { MemoryBudget } from "./memory-budget.js";
 
 /** Above this many unsent bytes the socket will say "drain" once the kernel takes them. */
@@ -7,7 +8,7 @@ const socketHighWaterBytes = 16 * 1024;
 /**
  * The replies one connection wrote that its client has not read yet, as its
  * share of the server's reply budget. The share is looked at after each batch
- * reaches the socket (`flushed`, the write batch's after-flush callback),
+ * reaches the socket (`flushed`, called by the write batch after each flush),
  * since only then does `socket.writableLength` say what the kernel refused; a
  * backlog above the socket's high-water mark is waited out on "drain".
  *
@@ -19,29 +20,30 @@ export class ReplyBacklog {
   private waitingForDrain = false;
 
   /**
-   * @param roomMayHaveOpened called when replies left (a flush the kernel took
-   *   whole, or a drain): the connection starts the calls it holds back, if any.
+   * @param connection told when replies left (a flush the kernel took whole, or
+   *   a drain): it starts the calls it holds back, if any.
    */
   constructor(
     private readonly socket: Socket,
     private readonly budget: MemoryBudget,
-    private readonly roomMayHaveOpened: () => void,
+    private readonly connection: WaitsForRoom,
   ) {}
 
-  /** The write batch's after-flush callback: accounts for what the kernel did not take, waits for it to drain. */
-  readonly flushed = (): void => {
+  /** A batch was handed to the socket: accounts for what the kernel did not take, waits for it to drain. */
+  flushed(): void {
     const unsent = this.socket.writableLength;
     if (unsent <= socketHighWaterBytes) {
       if (this.reported !== 0) this.reported = this.budget.update(this.reported, 0);
-      this.roomMayHaveOpened();
+      this.connection.roomMayHaveOpened();
       return;
     }
     this.reported = this.budget.update(this.reported, unsent);
     if (this.waitingForDrain) return;
-    // The last write returned false, so "drain" is sure to follow.
+    // The last write returned false, so "drain" is sure to follow. The listener is made
+    // only now: a backlog is rare, and an idle connection keeps no closure for it.
     this.waitingForDrain = true;
-    this.socket.once("drain", this.drained);
-  };
+    this.socket.once("drain", () => this.drained());
+  }
 
   /**
    * True when the server is short of memory for replies and this connection's
@@ -56,9 +58,9 @@ export class ReplyBacklog {
     this.reported = this.budget.update(this.reported, 0);
   }
 
-  private readonly drained = (): void => {
+  private drained(): void {
     this.waitingForDrain = false;
     this.reported = this.budget.update(this.reported, this.socket.writableLength);
-    this.roomMayHaveOpened();
-  };
+    this.connection.roomMayHaveOpened();
+  }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.js";
 import type { MemoryBudget } from "./memory-budget.js";
+import type { ServedConnection } from "./served-connection.js";
 
 /** An unfinished request at least this large is dropped first when the server's input budget is spent. */
 const largeInputBytes = 64 * 1024;
@@ -14,12 +15,14 @@ const largeInputBytes = 64 * 1024;
 export class UnfinishedInput {
   private reported = 0;
 
-  /** @param connectionName how the log names the connection closed, e.g. "RESP connection" */
+  /**
+   * @param connection whose peer and protocol the log names (read only then, not copied here)
+   * @param connectionName how the log names the connection closed, e.g. "RESP connection"
+   */
   constructor(
     private readonly budget: MemoryBudget,
     private readonly logger: Logger,
-    private readonly peer: string,
-    private readonly protocol: string,
+    private readonly connection: Pick<ServedConnection, "peer" | "protocol">,
     private readonly connectionName: string,
   ) {}
 
@@ -35,7 +38,7 @@ export class UnfinishedInput {
     this.reported = budget.update(this.reported, heldBytes);
     if (!budget.exceeded || heldBytes < largeInputBytes || waitingForRoom) return false;
     this.logger.warn(
-      { peer: this.peer, protocol: this.protocol, heldBytes, serverLimit: budget.limit },
+      { peer: this.connection.peer, protocol: this.connection.protocol, heldBytes, serverLimit: budget.limit },
       `closing ${this.connectionName}: the server's budget for unfinished requests is spent`,
     );
     return true;

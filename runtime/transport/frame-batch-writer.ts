@@ -3,9 +3,15 @@ import type { FrameBody } from "../wire/deferred-body.js";
 import { encodeFrame, encodeFrameInto, type FrameSink } from "../wire/frame-encoder.js";
 import type { FrameLimits } from "../wire/frame-limits.js";
 import type { CodecId, Frame, FrameKind } from "../wire/frame.js";
+import { flushAtEndOfTurn, type EndOfTurnBatch } from "./end-of-turn-flush.js";
 
 /** Called once the batch holding a frame has been handed to the kernel (or failed). */
 export type WrittenCallback = (error?: Error | null) => void;
+
+/** Told after each batch is handed to the socket (an object's method, so a server connection needs no closure for it). */
+export interface FlushListener {
+  flushed(): void;
+}
 
 /** Room for the frames of a few turns; a frame larger than this gets a buffer of its exact size. */
 const slabBytes = 32 * 1024;
@@ -15,8 +21,9 @@ const joinLimitBytes = 256 * 1024;
 
 /**
  * Collects the frames produced during one event-loop turn and writes them with a
- * single `socket.write` in a `setImmediate` flush: many calls issued together cost
- * one syscall, and a reply burst costs one too.
+ * single `socket.write` at the end of the turn (flushAtEndOfTurn: the check
+ * phase, as `setImmediate`): many calls issued together cost one syscall, and a
+ * reply burst costs one too.
  *
  * Frames given to writeFrame() are encoded straight into a slab shared by the
  * batches, so a batch of them costs neither a buffer per frame nor a copy at
@@ -24,26 +31,25 @@ const joinLimitBytes = 256 * 1024;
  * slab's unused rest (a view handed to the socket is never written over).
  * Frames encoded elsewhere (writeEncoded) join the batch as chunks of their own.
  */
-export class FrameBatchWriter implements FrameSink {
+export class FrameBatchWriter implements FrameSink, EndOfTurnBatch {
   /** The slab; its bytes from `start` to `end` are the open part of the batch. */
   buffer: Buffer = emptySlab;
   private start = 0;
   private end = 0;
-  /** The batch's parts before the open slab region, in write order. */
-  private chunks: Buffer[] = [];
+  /** The batch's parts before the open slab region, in write order; made when needed, so an idle writer holds no list. */
+  private chunks: Buffer[] | undefined;
   private bytes = 0;
   private scheduled = false;
   private callbacks: WrittenCallback[] | undefined;
-  private readonly flushBound = (): void => this.flush();
 
   /**
-   * @param afterFlush called after each batch is handed to the socket; the place to
-   *   look at `socket.writableLength`, which only then reflects what the kernel refused.
+   * @param afterFlush called (or its `flushed()`) after each batch is handed to the socket;
+   *   the place to look at `socket.writableLength`, which only then reflects what the kernel refused.
    */
   constructor(
     private readonly socket: Socket,
     private readonly limits: FrameLimits,
-    private readonly afterFlush?: () => void,
+    private readonly afterFlush?: (() => void) | FlushListener,
     /** flushIfFull() writes the batch once it holds this many bytes. */
     private readonly earlyFlushBytes = Infinity,
   ) {}
@@ -123,7 +129,7 @@ export class FrameBatchWriter implements FrameSink {
   /** Queues already encoded frame bytes. */
   writeEncoded(bytes: Buffer, onWritten?: WrittenCallback): void {
     this.closeSlabRegion();
-    this.chunks.push(bytes);
+    (this.chunks ??= []).push(bytes);
     this.bytes += bytes.length;
     if (onWritten !== undefined) (this.callbacks ??= []).push(onWritten);
     this.schedule();
@@ -134,7 +140,7 @@ export class FrameBatchWriter implements FrameSink {
     this.scheduled = false;
     if (this.bytes === 0) return;
     let data: Buffer | Buffer[];
-    if (this.chunks.length === 0) {
+    if (this.chunks === undefined) {
       data = this.buffer.subarray(this.start, this.end);
       this.start = this.end;
     } else {
@@ -142,7 +148,7 @@ export class FrameBatchWriter implements FrameSink {
       const chunks = this.chunks;
       // Small frames are joined into one write; large ones go as they are (no copy of big bodies).
       data = chunks.length === 1 ? chunks[0]! : this.bytes <= joinLimitBytes ? Buffer.concat(chunks, this.bytes) : chunks;
-      this.chunks = [];
+      this.chunks = undefined;
     }
     const callbacks = this.callbacks;
     this.bytes = 0;
@@ -172,20 +178,27 @@ export class FrameBatchWriter implements FrameSink {
       this.socket.write(data[last]!, written);
       this.socket.uncork();
     }
-    this.afterFlush?.();
+    const afterFlush = this.afterFlush;
+    if (typeof afterFlush === "function") afterFlush();
+    else afterFlush?.flushed();
+  }
+
+  /** EndOfTurnBatch: the turn this batch was scheduled in has ended. */
+  turnEnded(): void {
+    if (this.scheduled) this.flush();
   }
 
   private schedule(): void {
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flushBound);
+      flushAtEndOfTurn(this);
     }
   }
 
   /** Moves the open slab region, if any, to the chunk list, so that what comes next follows it. */
   private closeSlabRegion(): void {
     if (this.end > this.start) {
-      this.chunks.push(this.buffer.subarray(this.start, this.end));
+      (this.chunks ??= []).push(this.buffer.subarray(this.start, this.end));
       this.start = this.end;
     }
   }

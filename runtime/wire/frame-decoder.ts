@@ -6,6 +6,21 @@ import { parseFrame } from "./frame-parse.js";
 
 export { FrameError, type FrameErrorReason } from "./frame-error.js";
 
+/**
+ * The chunk list of every decoder holding no partial frame: shared, so a decoder
+ * between frames (an idle connection's) keeps no list of its own. Frozen, as it
+ * must stay empty: push() adds only to a list keepTail made.
+ */
+const noChunks = Object.freeze([]) as unknown as Buffer[];
+
+/**
+ * Where a decoder hands its frames: an object's method, so that a server
+ * connection, which implements it, needs no closure for it.
+ */
+export interface FrameReceiver {
+  receiveFrame(frame: Frame): void;
+}
+
 export interface FrameDecoderOptions {
   /**
    * Hand gzip frames out as they came: Gzip flag set, body still compressed, for the
@@ -16,8 +31,8 @@ export interface FrameDecoderOptions {
 }
 
 /**
- * Streaming decoder: push() socket chunks in; calls onFrame for each complete
- * frame (body already gunzipped, unless `deferInflate`). Throws FrameError on
+ * Streaming decoder: push() socket chunks in; hands each complete frame to the
+ * receiver (body already gunzipped, unless `deferInflate`). Throws FrameError on
  * malformed input or a declared length over maxFrameBytes (checked BEFORE allocating).
  *
  * Partial input is kept as a list of chunks; bytes are copied only when a frame
@@ -25,21 +40,22 @@ export interface FrameDecoderOptions {
  * it. Frames handed out have the Gzip flag cleared, as their body is already
  * inflated (with `deferInflate`, gzip frames keep the flag and their compressed
  * body). After a FrameError the stream cannot be resynchronised: every later
- * push throws the same error. If onFrame throws, the error propagates out of
- * push and the frames after it stay buffered; pushing an empty buffer resumes.
+ * push throws the same error. If the receiver throws, the error propagates out
+ * of push and the frames after it stay buffered; pushing an empty buffer resumes.
  */
 export class FrameDecoder {
-  private readonly onFrame: (frame: Frame) => void;
+  private readonly receiver: FrameReceiver;
   private readonly limits: FrameLimits;
   private readonly inflate: boolean;
-  /** Unconsumed input; the first chunk is consumed up to `headOffset`. */
-  private chunks: Buffer[] = [];
+  /** Unconsumed input; the first chunk is consumed up to `headOffset`. Empty: none between frames. */
+  private chunks: Buffer[] = noChunks;
   private headOffset = 0;
   private buffered = 0;
   private failure: FrameError | undefined;
 
-  constructor(onFrame: (frame: Frame) => void, limits: FrameLimits = defaultFrameLimits, options: FrameDecoderOptions = {}) {
-    this.onFrame = onFrame;
+  /** @param receiver an object receiving the frames, or a function called with each */
+  constructor(receiver: FrameReceiver | ((frame: Frame) => void), limits: FrameLimits = defaultFrameLimits, options: FrameDecoderOptions = {}) {
+    this.receiver = typeof receiver === "function" ? { receiveFrame: receiver } : receiver;
     this.limits = limits;
     this.inflate = options.deferInflate !== true;
   }
@@ -102,7 +118,7 @@ export class FrameDecoder {
     if (this.chunks.length === 1) {
       const [only] = this.chunks;
       const offset = this.headOffset;
-      this.chunks = [];
+      this.chunks = noChunks;
       this.headOffset = 0;
       this.buffered = 0;
       this.drainChunk(only!, offset);
@@ -115,7 +131,7 @@ export class FrameDecoder {
    */
   private deliver(frame: Frame, chunk: Buffer | undefined, offset: number): void {
     try {
-      this.onFrame(frame);
+      this.receiver.receiveFrame(frame);
     } catch (error) {
       if (chunk !== undefined) this.keepTail(chunk, offset);
       throw error;

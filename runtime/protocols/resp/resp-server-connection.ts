@@ -12,13 +12,14 @@ import { RespRequestParser } from "../../resp/resp-request-parser.js";
 import { resp, type RespValue, type RespVersion } from "../../resp/resp-value.js";
 import { RespWriteBatch } from "../../resp/resp-write-batch.js";
 import { resultToRespReply } from "../../resp/result-reply.js";
-import { CallAdmission } from "../../server/call-admission.js";
+import { CallAdmission, type WaitsForRoom } from "../../server/call-admission.js";
 import type { CallResponder } from "../../server/call-responder.js";
 import { abortCalls, connectionClosedError, destroyAfterGrace } from "../../server/connection-close.js";
 import { ReplyBacklog } from "../../server/reply-backlog.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import { ServerCall } from "../../server/server-call.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { listenToSocket, type SocketOwner } from "../../server/socket-owner.js";
 import { UnfinishedInput } from "../../server/unfinished-input.js";
 import { helloNoAuthReply, loginRefusedReply, noAuthError, noAuthReply, readLogin, type RespLogin } from "./resp-auth.js";
 
@@ -34,8 +35,12 @@ let nextConnectionId = 1;
  * not yet written, in request order, counts as in flight) or while a login is
  * with the authenticator. Method calls go through the server's one dispatch;
  * replies are written in request order.
+ *
+ * A server holds many of these idle, so what only some use (the running-call
+ * set, RPC.* state) is made when first needed, and the admission and reply
+ * backlog call this connection's methods instead of closures it hands them.
  */
-export class RespServerConnection implements ServedConnection, CallResponder {
+export class RespServerConnection implements ServedConnection, SocketOwner, CallResponder, WaitsForRoom {
   readonly protocol = "resp";
   readonly openedAt = Date.now();
   lastActivityAt = this.openedAt;
@@ -44,10 +49,13 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   private readonly batch: RespWriteBatch;
   private readonly replies: OrderedReplies;
   private readonly session: RespSession;
-  /** RPC.HEALTH, and RPC.METADATA's metadata for the next call (docs/OBSERVABILITY.md). */
-  private readonly ops = new RespOpsCommands();
-  /** Calls whose handler is still running (after a promise, a guard or a deadline): aborted when the connection closes. */
-  private readonly running = new Set<ServerCall>();
+  /** RPC.HEALTH, and RPC.METADATA's metadata for the next call (docs/OBSERVABILITY.md); made by the first RPC.* command. */
+  private ops: RespOpsCommands | undefined;
+  /**
+   * Calls whose handler is still running (after a promise, a guard or a deadline): aborted when the connection closes.
+   * Made for the first such call; most handlers answer at once and are never added.
+   */
+  private running: Set<ServerCall> | undefined;
   /** The call being started: one the dispatch ends before it returns is never added to `running`. */
   private starting: ServerCall | undefined = undefined;
   /** Set after QUIT, a protocol error, goaway or close: no further command is read. */
@@ -78,23 +86,19 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     const maxRequestBytes = env.dispatcher.guard?.maxRequestBytes ?? env.limits.frameLimits.maxFrameBytes;
     // Declared sizes are charged against maxRequestBytes before anything is allocated.
     this.parser = new RespRequestParser({ inlineCommands: true, maxValueBytes: maxRequestBytes, maxBulkBytes: maxRequestBytes });
-    // When room may have opened (replies left, or a new turn): read the commands held back.
-    const pumpIfPaused = (): void => {
-      if (this.paused) this.pump();
-    };
-    this.replyBacklog = new ReplyBacklog(socket, env.replyBudget, pumpIfPaused);
-    this.admission = new CallAdmission(env.limits, this.replyBacklog, pumpIfPaused);
-    this.unfinished = new UnfinishedInput(env.inputBudget, env.logger, peer, this.protocol, "RESP connection");
-    this.batch = new RespWriteBatch(socket, this.replyBacklog.flushed);
-    this.replies = new OrderedReplies(this.measuringSink());
+    this.replyBacklog = new ReplyBacklog(socket, env.replyBudget, this);
+    this.admission = new CallAdmission(env.limits, this.replyBacklog, this);
+    this.unfinished = new UnfinishedInput(env.inputBudget, env.logger, this, "RESP connection");
+    // The write batch takes its after-flush call as a function: the one closure this connection makes.
+    this.batch = new RespWriteBatch(socket, () => this.replyBacklog.flushed());
+    this.replies = new OrderedReplies(new MeasuringSink(this.batch, this.admission));
     this.session = { version: 2, exceptionFormat: "text", clientName: undefined, id: nextConnectionId++, table: env.dispatcher.table };
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    socket.on("close", () => this.onClose());
+    listenToSocket(socket, this);
   }
 
   /** Calls running, plus replies reserved and not yet written. */
   get inFlight(): number {
-    return Math.max(this.running.size, this.replies.pending);
+    return Math.max(this.running?.size ?? 0, this.replies.pending);
   }
 
   /** RESP clients know no goaway: stop reading commands, finish those in flight, then close. */
@@ -131,7 +135,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   // ---- CallResponder ----
 
   callEnded(call: ServerCall): boolean {
-    if (call !== this.starting) this.running.delete(call);
+    if (call !== this.starting) this.running?.delete(call);
     const wanted = !call.finished && !call.method.oneway && !this.socket.destroyed;
     call.finished = true;
     if (!wanted) this.noteSettled();
@@ -160,9 +164,17 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     call.finished = true;
   }
 
+  // ---- WaitsForRoom ----
+
+  /** Replies left, or a new turn: read the commands held back. */
+  roomMayHaveOpened(): void {
+    if (this.paused) this.pump();
+  }
+
   // ---- reading ----
 
-  private onData(chunk: Buffer): void {
+  /** SocketOwner: a chunk arrived. */
+  socketData(chunk: Buffer): void {
     // After QUIT or a protocol error nothing more is read; don't hold what keeps arriving.
     if (this.stopped) return;
     this.parser.push(chunk);
@@ -237,7 +249,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
 
   private hasRoom(): boolean {
     if (this.loggingIn) return false;
-    return this.admission.hasRoom(this.replies.pending, this.running.size, this.batch.pendingBytes);
+    return this.admission.hasRoom(this.replies.pending, this.running?.size ?? 0, this.batch.pendingBytes);
   }
 
   private protocolError(reason: string): void {
@@ -279,13 +291,19 @@ export class RespServerConnection implements ServedConnection, CallResponder {
       // As Redis: nothing but logging in (and public methods) before authentication.
       return this.fill(slot, noAuthReply);
     }
-    const builtin = runBuiltin(name, words.slice(1), this.session) ?? this.ops.run(name, words, this.env);
+    const builtin = runBuiltin(name, words.slice(1), this.session) ?? this.runOps(name, words);
     if (builtin !== undefined) return this.fill(slot, builtin);
     // Methods may also be called by their wire name, without CALL.
     const registered = this.env.dispatcher.lookup(nameText);
     if (registered !== undefined) return this.call(slot, registered, nameText, command, 1);
     const shown = words.slice(1, 4).map((word) => `'${word.toString("utf8").slice(0, 32)}'`).join(" ");
     this.fill(slot, resp.error(`ERR unknown command '${nameText.slice(0, 64)}', with args beginning with: ${shown}`));
+  }
+
+  /** RPC.HEALTH and RPC.METADATA; undefined for any other command. */
+  private runOps(name: string, words: readonly Buffer[]): RespValue | undefined {
+    if (!name.startsWith("RPC.")) return undefined;
+    return (this.ops ??= new RespOpsCommands()).run(name, words, this.env);
   }
 
   /** The method a CALL names (its second word; undefined if the server has none), remembered for the next CALL. */
@@ -302,7 +320,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
   /** `fullName` is the method's name as the command gave it, for the error when `registered` is undefined. */
   private call(slot: ReplySlot, registered: RegisteredMethod | undefined, fullName: string, command: RespCommand, firstArgument: number): void {
     const dispatcher = this.env.dispatcher;
-    const metadata = this.ops.take() ?? noMetadata;
+    const metadata = this.ops?.take() ?? noMetadata;
     // A call with no credentials of its own (RPC.METADATA) before AUTH is refused here, in Redis's words,
     // whether or not the method exists (an unauthenticated client learns nothing of the methods);
     // counted and traced as the dispatch's refusals are (it has no metadata to join a trace by).
@@ -330,7 +348,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
       this.starting = undefined;
     }
     // Most handlers answer at once; only a call still running is tracked (and counted in inFlight).
-    if (!call.finished) this.running.add(call);
+    if (!call.finished) (this.running ??= new Set()).add(call);
   }
 
   private start(registered: RegisteredMethod, call: ServerCall, command: RespCommand, firstArgument: number): void {
@@ -381,7 +399,7 @@ export class RespServerConnection implements ServedConnection, CallResponder {
 
   /** Once nothing is left in flight: the connection is idle from now, and a draining one closes. True if it closed. */
   private noteSettled(): boolean {
-    if (this.replies.pending !== 0 || this.running.size !== 0) return false;
+    if (this.replies.pending !== 0 || (this.running !== undefined && this.running.size !== 0)) return false;
     // While commands are being read, the pass's clock reading (pumpCommands) is now enough.
     if (!this.pumping) this.lastActivityAt = Date.now();
     if (!this.draining) return false;
@@ -390,26 +408,35 @@ export class RespServerConnection implements ServedConnection, CallResponder {
     return true;
   }
 
-  /** The write batch as the reply order sees it, noting how large replies are. */
-  private measuringSink(): ReplySink {
-    const batch = this.batch;
-    return {
-      value: (value, version) => {
-        const before = batch.pendingBytes;
-        batch.value(value, version);
-        this.admission.replyQueued(batch.pendingBytes - before);
-      },
-      flush: () => batch.flush(),
-    };
-  }
-
-  private onClose(): void {
+  /** SocketOwner: the socket closed. */
+  socketClosed(): void {
     this.stopped = true;
     this.replies.clear();
-    abortCalls(this.running, connectionClosedError(this.peer));
-    this.running.clear();
+    if (this.running !== undefined) {
+      abortCalls(this.running, connectionClosedError(this.peer));
+      this.running.clear();
+    }
     this.replyBacklog.release();
     this.unfinished.release();
+  }
+}
+
+/** The write batch as the reply order sees it, noting how large replies are (an object, not a pair of closures per connection). */
+class MeasuringSink implements ReplySink {
+  constructor(
+    private readonly batch: RespWriteBatch,
+    private readonly admission: CallAdmission,
+  ) {}
+
+  value(value: RespValue, version: RespVersion): void {
+    const batch = this.batch;
+    const before = batch.pendingBytes;
+    batch.value(value, version);
+    this.admission.replyQueued(batch.pendingBytes - before);
+  }
+
+  flush(): void {
+    this.batch.flush();
   }
 }
 

@@ -2,19 +2,20 @@ import type { Socket } from "node:net";
 import type { MessageCodec, Outcome } from "../../codec/codec.js";
 import { codecById } from "../../codec/codec-registry.js";
 import { Code, RpcError } from "../../errors.js";
-import { CallAdmission } from "../../server/call-admission.js";
+import { CallAdmission, type WaitsForRoom } from "../../server/call-admission.js";
 import type { CallResponder } from "../../server/call-responder.js";
 import { abortCalls, connectionClosedError, destroyAfterGrace } from "../../server/connection-close.js";
 import { ReplyBacklog } from "../../server/reply-backlog.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import { ServerCall } from "../../server/server-call.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { listenToSocket, type SocketOwner } from "../../server/socket-owner.js";
 import { UnfinishedInput } from "../../server/unfinished-input.js";
 import { FrameBatchWriter } from "../../transport/frame-batch-writer.js";
 import { outcomeBody } from "../../wire/deferred-body.js";
 import { encodeErrorBody } from "../../wire/error-body.js";
 import { encodeFrameParts } from "../../wire/frame-encoder.js";
-import { FrameDecoder, FrameError } from "../../wire/frame-decoder.js";
+import { FrameDecoder, FrameError, type FrameReceiver } from "../../wire/frame-decoder.js";
 import { inflateFrameBody } from "../../wire/inflate-frame-body.js";
 import { CodecId, type Frame, FrameFlags, FrameKind } from "../../wire/frame.js";
 
@@ -26,6 +27,12 @@ const noMetadata: Readonly<Record<string, string>> = Object.freeze({});
  * one object serves every reply instead of one per call.
  */
 const successOutcome: Outcome = { fieldId: 0, value: undefined };
+/**
+ * Time the chunk being decoded arrived: deadlines count from it. One for the
+ * module, not a field per connection: a chunk is decoded synchronously inside
+ * its connection's socketData, so it is only ever read for the chunk being decoded.
+ */
+let chunkReceivedAt = 0;
 
 interface HeldFrame {
   frame: Frame;
@@ -41,53 +48,55 @@ interface HeldFrame {
  *   otherwise calls wait here in arrival order and the connection stops
  *   reading, so TCP pushes back on the client;
  * - gzipped bodies are inflated off the event loop, a few at a time.
+ *
+ * A server holds many of these idle, so an idle one is kept small: its call
+ * collections are made with its first call, and its parts (decoder, writer,
+ * admission, reply backlog) call its methods instead of closures it hands them.
  */
-export class FramesServerConnection implements ServedConnection, CallResponder {
+export class FramesServerConnection implements ServedConnection, SocketOwner, CallResponder, FrameReceiver, WaitsForRoom {
   readonly protocol = "rpcgen";
   readonly openedAt = Date.now();
   lastActivityAt = this.openedAt;
   handshakeDone = false;
   private draining = false;
-  /** Two-way calls by request id. */
-  private readonly running = new Map<number, ServerCall>();
-  /** Running calls no id leads to: oneway calls, and cancelled calls whose id the client may already reuse. */
-  private readonly runningWithoutId = new Set<ServerCall>();
-  private readonly decoder: FrameDecoder;
-  private readonly writer: FrameBatchWriter;
-  /** Time the chunk being decoded arrived: deadlines count from it. */
-  private receivedAt = 0;
-  /** Calls waiting for room, in arrival order. Reading stops while any wait. */
-  private readonly held: HeldFrame[] = [];
+  private broken = false;
   private releasingHeld = false;
+  /** Two-way calls by request id; made with the first call. */
+  private running: Map<number, ServerCall> | undefined;
+  /** Running calls no id leads to: oneway calls, and cancelled calls whose id the client may already reuse; made when first needed. */
+  private runningWithoutId: Set<ServerCall> | undefined;
+  /** Calls waiting for room, in arrival order; made when a first call must wait. Reading stops while any wait. */
+  private held: HeldFrame[] | undefined;
   /** Calls whose gzipped bodies are being inflated; they hold in-flight slots. */
   private inflating = 0;
+  private readonly decoder: FrameDecoder;
+  private readonly writer: FrameBatchWriter;
   private readonly admission: CallAdmission;
   /** This connection's shares of the server's reply and input budgets. */
   private readonly replies: ReplyBacklog;
   private readonly unfinished: UnfinishedInput;
-  private broken = false;
-  /** When room may have opened (replies left, or a new turn): start the held calls. */
-  private readonly releaseHeldIfAny = (): void => {
-    if (this.held.length > 0) this.releaseHeld();
-  };
 
   constructor(
     private readonly socket: Socket,
     readonly peer: string,
     private readonly env: ConnectionEnvironment,
   ) {
-    this.replies = new ReplyBacklog(socket, env.replyBudget, this.releaseHeldIfAny);
-    this.admission = new CallAdmission(env.limits, this.replies, this.releaseHeldIfAny);
-    this.unfinished = new UnfinishedInput(env.inputBudget, env.logger, peer, this.protocol, "connection");
-    this.decoder = new FrameDecoder((frame) => this.onFrame(frame), env.limits.frameLimits, { deferInflate: true });
-    this.writer = new FrameBatchWriter(socket, env.limits.frameLimits, this.replies.flushed);
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    socket.on("close", () => this.onClose());
+    this.replies = new ReplyBacklog(socket, env.replyBudget, this);
+    this.admission = new CallAdmission(env.limits, this.replies, this);
+    this.unfinished = new UnfinishedInput(env.inputBudget, env.logger, this, "connection");
+    this.decoder = new FrameDecoder(this, env.limits.frameLimits, { deferInflate: true });
+    this.writer = new FrameBatchWriter(socket, env.limits.frameLimits, this.replies);
+    listenToSocket(socket, this);
   }
 
   /** Calls running, inflating or waiting for room. */
   get inFlight(): number {
-    return this.running.size + this.runningWithoutId.size + this.inflating + this.held.length;
+    return this.runningCount + (this.held?.length ?? 0);
+  }
+
+  /** Calls running or inflating: those counted against the connection's room. */
+  private get runningCount(): number {
+    return (this.running?.size ?? 0) + (this.runningWithoutId?.size ?? 0) + this.inflating;
   }
 
   /** Tells the client to send new calls elsewhere; calls already sent are still served. */
@@ -126,9 +135,9 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
   // ---- CallResponder: the dispatch reports outcomes here ----
 
   callEnded(call: ServerCall): boolean {
-    if (this.running.get(call.requestId) === call) this.running.delete(call.requestId);
-    else this.runningWithoutId.delete(call);
-    if (this.held.length > 0) this.releaseHeld();
+    if (this.running?.get(call.requestId) === call) this.running.delete(call.requestId);
+    else this.runningWithoutId?.delete(call);
+    if (this.held !== undefined && this.held.length > 0) this.releaseHeld();
     if (this.inFlight === 0) {
       this.lastActivityAt = Date.now();
       if (this.draining) this.env.drained(this);
@@ -160,11 +169,18 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
     call.finished = true;
   }
 
+  // ---- WaitsForRoom: the admission and reply backlog say when room may have opened ----
+
+  roomMayHaveOpened(): void {
+    if (this.held !== undefined && this.held.length > 0) this.releaseHeld();
+  }
+
   // ---- reading ----
 
-  private onData(chunk: Buffer): void {
+  /** SocketOwner: a chunk arrived. */
+  socketData(chunk: Buffer): void {
     if (this.broken) return;
-    this.receivedAt = Date.now();
+    chunkReceivedAt = Date.now();
     this.admission.newTurn();
     try {
       this.decoder.push(chunk);
@@ -197,7 +213,9 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
     destroyAfterGrace(this.socket);
   }
 
-  private onFrame(frame: Frame): void {
+  // ---- FrameReceiver: the decoder hands each frame here ----
+
+  receiveFrame(frame: Frame): void {
     this.handshakeDone = true;
     switch (frame.kind) {
       case FrameKind.Call:
@@ -224,19 +242,19 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
    * its handler returns.
    */
   private onCancel(id: number): void {
-    const call = this.running.get(id);
+    const call = this.running?.get(id);
     if (call === undefined) {
       // A call still waiting for room is simply never started.
-      const index = this.held.findIndex((entry) => entry.frame.requestId === id && entry.frame.kind === FrameKind.Call);
+      const index = this.held?.findIndex((entry) => entry.frame.requestId === id && entry.frame.kind === FrameKind.Call) ?? -1;
       if (index >= 0) {
-        this.held.splice(index, 1);
+        this.held!.splice(index, 1);
         this.updateReading();
       }
       // Otherwise already answered, being inflated, or never seen: its reply is dropped by the client.
       return;
     }
-    this.running.delete(id);
-    this.runningWithoutId.add(call);
+    this.running!.delete(id);
+    (this.runningWithoutId ??= new Set()).add(call);
     call.finished = true;
     call.abort(new RpcError(Code.CANCELLED, `${call.method.fullName} was cancelled by the caller`));
   }
@@ -244,13 +262,15 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
   // ---- admission: a call starts only when the connection has room ----
 
   private admit(frame: Frame): void {
-    this.lastActivityAt = this.receivedAt;
-    if (this.held.length > 0 || !this.canStart(frame)) {
-      this.held.push({ frame, receivedAt: this.receivedAt });
+    const receivedAt = chunkReceivedAt;
+    this.lastActivityAt = receivedAt;
+    const held = this.held;
+    if ((held !== undefined && held.length > 0) || !this.canStart(frame)) {
+      (this.held ??= []).push({ frame, receivedAt });
       this.updateReading();
       return;
     }
-    this.start(frame, this.receivedAt);
+    this.start(frame, receivedAt);
   }
 
   private canStart(frame: Frame): boolean {
@@ -259,21 +279,22 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
   }
 
   private hasRoom(): boolean {
-    const running = this.running.size + this.runningWithoutId.size + this.inflating;
+    const running = this.runningCount;
     return this.admission.hasRoom(running, running, this.writer.pendingBytes);
   }
 
   /** Starts waiting calls while there is room, then resumes reading once none is left. */
   private releaseHeld(): void {
-    if (this.releasingHeld) return;
+    const held = this.held;
+    if (this.releasingHeld || held === undefined) return;
     this.releasingHeld = true;
     try {
       let next = 0;
-      while (next < this.held.length && !this.broken && this.canStart(this.held[next]!.frame)) {
-        const { frame, receivedAt } = this.held[next++]!;
+      while (next < held.length && !this.broken && this.canStart(held[next]!.frame)) {
+        const { frame, receivedAt } = held[next++]!;
         this.start(frame, receivedAt);
       }
-      this.held.splice(0, next);
+      held.splice(0, next);
     } catch (error) {
       this.onBadInput(error);
     } finally {
@@ -296,7 +317,7 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
       this.refuseCall(oneway, id, env.dispatcher.unknownMethod(frame.method, oneway, this.peer, this.protocol, frame.metadata));
       return;
     }
-    if (!oneway && this.running.has(id)) {
+    if (!oneway && this.running?.has(id) === true) {
       throw new FrameError("malformed", `request id ${id} is already in flight on this connection`);
     }
     const codec = codecById(frame.codec);
@@ -315,8 +336,8 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
       this,
     );
     call.tag = codec;
-    if (oneway) this.runningWithoutId.add(call);
-    else this.running.set(id, call);
+    if (oneway) (this.runningWithoutId ??= new Set()).add(call);
+    else (this.running ??= new Map()).set(id, call);
     let args: unknown[];
     try {
       args = codec.decodeArgs(registered.method, frame.body);
@@ -398,18 +419,23 @@ export class FramesServerConnection implements ServedConnection, CallResponder {
   /** Reads from the socket unless calls are waiting for room. */
   private updateReading(): void {
     if (this.broken) return;
-    if (this.held.length > 0) this.socket.pause();
+    if (this.held !== undefined && this.held.length > 0) this.socket.pause();
     else this.socket.resume();
   }
 
-  private onClose(): void {
+  /** SocketOwner: the socket closed. */
+  socketClosed(): void {
     this.broken = true;
     const reason = connectionClosedError(this.peer);
-    abortCalls(this.running.values(), reason);
-    abortCalls(this.runningWithoutId, reason);
-    this.running.clear();
-    this.runningWithoutId.clear();
-    this.held.length = 0;
+    if (this.running !== undefined) {
+      abortCalls(this.running.values(), reason);
+      this.running.clear();
+    }
+    if (this.runningWithoutId !== undefined) {
+      abortCalls(this.runningWithoutId, reason);
+      this.runningWithoutId.clear();
+    }
+    if (this.held !== undefined) this.held.length = 0;
     this.replies.release();
     this.unfinished.release();
   }

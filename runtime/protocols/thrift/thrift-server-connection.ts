@@ -1,13 +1,14 @@
 import type { Socket } from "node:net";
 import { codecFailure } from "../../codec/value-error.js";
 import { Code, RpcError } from "../../errors.js";
-import { CallAdmission } from "../../server/call-admission.js";
+import { CallAdmission, type WaitsForRoom } from "../../server/call-admission.js";
 import type { CallResponder } from "../../server/call-responder.js";
 import { abortCalls, connectionClosedError, destroyAfterGrace } from "../../server/connection-close.js";
 import { ReplyBacklog } from "../../server/reply-backlog.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import { ServerCall } from "../../server/server-call.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { listenToSocket, type SocketOwner } from "../../server/socket-owner.js";
 import { UnfinishedInput } from "../../server/unfinished-input.js";
 import { applicationExceptionOf, ApplicationExceptionType } from "./application-exception.js";
 import { HeaderProtocolId, parseHeaderFrame, type HeaderFrame } from "./theader-frame.js";
@@ -51,8 +52,12 @@ const maxHeadBytes = 64;
  * the order they came; any other transform is answered with
  * TApplicationException INVALID_TRANSFORM and the connection closed, since a
  * payload that cannot be read may be a oneway call, which must not be answered.
+ *
+ * A server holds many of these idle, so the running-call set is made with the
+ * first call, and the admission and reply backlog call this connection's
+ * methods instead of closures it hands them.
  */
-export class ThriftServerConnection implements ServedConnection, CallResponder {
+export class ThriftServerConnection implements ServedConnection, SocketOwner, CallResponder, WaitsForRoom {
   readonly protocol = "thrift";
   readonly openedAt = Date.now();
   lastActivityAt = this.openedAt;
@@ -63,7 +68,8 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
   private input: ThriftInput | undefined;
   private batch: ThriftWriteBatch | undefined;
   private head: Buffer | undefined;
-  private readonly running = new Set<ServerCall>();
+  /** Calls whose handler is still running; made with the first call. */
+  private running: Set<ServerCall> | undefined;
   /** No message is read any more: a protocol error, goaway, a refusal, or a closed socket. */
   private stopped = false;
   private draining = false;
@@ -79,11 +85,6 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
   private readonly unfinished: UnfinishedInput;
   /** Set when the server cannot take the connection: its first call is answered with this, then it closes. */
   private refusal: RpcError | undefined;
-  /** When room may have opened (replies left, or a new turn): read the messages held back. */
-  private readonly pumpIfPaused = (): void => {
-    if (this.paused) this.pump();
-  };
-  private readonly finishDrainBound = (): void => this.finishDrain();
 
   constructor(
     private readonly socket: Socket,
@@ -91,15 +92,14 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     private readonly env: ConnectionEnvironment,
   ) {
     this.names = thriftMethodNamesOf(env.dispatcher.table);
-    this.replies = new ReplyBacklog(socket, env.replyBudget, this.pumpIfPaused);
-    this.admission = new CallAdmission(env.limits, this.replies, this.pumpIfPaused);
-    this.unfinished = new UnfinishedInput(env.inputBudget, env.logger, peer, this.protocol, "Thrift connection");
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    socket.on("close", () => this.onClose());
+    this.replies = new ReplyBacklog(socket, env.replyBudget, this);
+    this.admission = new CallAdmission(env.limits, this.replies, this);
+    this.unfinished = new UnfinishedInput(env.inputBudget, env.logger, this, "Thrift connection");
+    listenToSocket(socket, this);
   }
 
   get inFlight(): number {
-    return this.running.size;
+    return this.running?.size ?? 0;
   }
 
   /** Thrift clients know no goaway: stop reading calls, finish those in flight, then close. */
@@ -108,7 +108,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     this.draining = true;
     this.stopped = true;
     this.socket.pause();
-    if (this.running.size === 0) this.finishDrain();
+    if (this.inFlight === 0) this.finishDrain();
   }
 
   end(): void {
@@ -136,13 +136,13 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
   // ---- CallResponder ----
 
   callEnded(call: ServerCall): boolean {
-    this.running.delete(call);
+    this.running?.delete(call);
     const wanted = !call.finished && call.tag !== noReply && !call.method.oneway && !this.socket.destroyed;
     call.finished = true;
-    if (this.running.size === 0) {
+    if (this.inFlight === 0) {
       this.lastActivityAt = Date.now();
       // After this call's reply is queued (the dispatch writes it right after we return).
-      if (this.draining || this.closeWhenIdle) queueMicrotask(this.finishDrainBound);
+      if (this.draining || this.closeWhenIdle) queueMicrotask(() => this.finishDrain());
     }
     if (this.paused) this.pump();
     return wanted;
@@ -165,9 +165,17 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     call.finished = true;
   }
 
+  // ---- WaitsForRoom ----
+
+  /** Replies left, or a new turn: read the messages held back. */
+  roomMayHaveOpened(): void {
+    if (this.paused) this.pump();
+  }
+
   // ---- reading ----
 
-  private onData(chunk: Buffer): void {
+  /** SocketOwner: a chunk arrived. */
+  socketData(chunk: Buffer): void {
     if (this.stopped) return;
     if (this.reader === undefined) {
       if (!this.open(chunk)) return;
@@ -196,7 +204,9 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     this.reader = new ThriftMessageReader(variant.framed, variant.compact, maxFrameBytes);
     this.input = variant.compact ? new CompactInput() : new BinaryInput();
     const out = variant.compact ? new CompactOutput() : new BinaryOutput(variant.strict);
-    this.batch = new ThriftWriteBatch(this.socket, out, variant.framed, this.replies.flushed);
+    // The write batch takes its after-flush call as a function: the one closure this connection makes.
+    const replies = this.replies;
+    this.batch = new ThriftWriteBatch(this.socket, out, variant.framed, () => replies.flushed());
     if (variant.header) this.batch.header = { flags: 0, protocolId: variant.compact ? HeaderProtocolId.COMPACT : HeaderProtocolId.BINARY };
     this.reader.push(head);
     return true;
@@ -254,7 +264,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
 
   private hasRoom(): boolean {
     if (this.inflating) return false;
-    const running = this.running.size;
+    const running = this.inFlight;
     return this.admission.hasRoom(running, running, this.batch!.pendingBytes);
   }
 
@@ -346,7 +356,7 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     const method = registered.method;
     const call = new ServerCall(registered.service, method, seqid, undefined, metadata, this.peer, this.protocol, this);
     if (oneway && !method.oneway) call.tag = noReply;
-    this.running.add(call);
+    (this.running ??= new Set()).add(call);
     let args: unknown[];
     try {
       args = readArgs(input, method);
@@ -372,13 +382,13 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     this.stopped = true;
     this.reader?.clear();
     this.accountInput();
-    if (this.running.size === 0) this.end();
+    if (this.inFlight === 0) this.end();
     else this.closeWhenIdle = true;
   }
 
   /** Once the last call of a draining or failed connection is answered: tell the server, then close. */
   private finishDrain(): void {
-    if (this.running.size !== 0) return;
+    if (this.inFlight !== 0) return;
     if (this.draining) this.env.drained(this);
     this.end();
   }
@@ -420,10 +430,13 @@ export class ThriftServerConnection implements ServedConnection, CallResponder {
     batch.end(mark, Infinity);
   }
 
-  private onClose(): void {
+  /** SocketOwner: the socket closed. */
+  socketClosed(): void {
     this.stopped = true;
-    abortCalls(this.running, connectionClosedError(this.peer));
-    this.running.clear();
+    if (this.running !== undefined) {
+      abortCalls(this.running, connectionClosedError(this.peer));
+      this.running.clear();
+    }
     this.reader?.clear();
     this.replies.release();
     this.unfinished.release();

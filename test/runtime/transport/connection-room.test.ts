@@ -22,9 +22,12 @@ class FakeSocket extends EventEmitter {
 function backlogOf(budget: MemoryBudget): { socket: FakeSocket; backlog: ReplyBacklog; wakes: () => number } {
   const socket = new FakeSocket();
   let woken = 0;
-  const backlog = new ReplyBacklog(socket as unknown as Socket, budget, () => woken++);
+  const backlog = new ReplyBacklog(socket as unknown as Socket, budget, { roomMayHaveOpened: () => woken++ });
   return { socket, backlog, wakes: () => woken };
 }
+
+/** A connection that does not care when room opens. */
+const noticeIgnored = { roomMayHaveOpened: (): void => {} };
 
 function limits(overrides: Partial<ServerLimits>): ServerLimits {
   return { ...resolveServerLimits({}), ...overrides };
@@ -68,7 +71,7 @@ describe("CallAdmission", () => {
   const backlog = backlogOf(new MemoryBudget(1000)).backlog;
 
   it("has no room at maxInFlightPerConnection, or when unsent and expected replies reach maxPendingBytes", () => {
-    const admission = new CallAdmission(limits({ maxInFlightPerConnection: 4, maxPendingBytes: 1000 }), backlog, () => {});
+    const admission = new CallAdmission(limits({ maxInFlightPerConnection: 4, maxPendingBytes: 1000 }), backlog, noticeIgnored);
     expect(admission.hasRoom(3, 3, 0)).toBe(true);
     expect(admission.hasRoom(4, 0, 0)).toBe(false);
     expect(admission.hasRoom(0, 0, 1000)).toBe(false);
@@ -80,7 +83,7 @@ describe("CallAdmission", () => {
 
   it("starts at most maxStartsPerTurn calls a turn, then retries on the next turn", async () => {
     let retries = 0;
-    const admission = new CallAdmission(limits({ maxStartsPerTurn: 2 }), backlog, () => retries++);
+    const admission = new CallAdmission(limits({ maxStartsPerTurn: 2 }), backlog, { roomMayHaveOpened: () => retries++ });
     admission.started();
     admission.started();
     expect(admission.hasRoom(0, 0, 0)).toBe(false);
@@ -97,7 +100,7 @@ describe("CallAdmission", () => {
   it("has no room while the server is short of reply memory and the connection's own replies are stuck", () => {
     const budget = new MemoryBudget(1000);
     const { socket, backlog: stuckBacklog } = backlogOf(budget);
-    const admission = new CallAdmission(limits({}), stuckBacklog, () => {});
+    const admission = new CallAdmission(limits({}), stuckBacklog, noticeIgnored);
     socket.writableLength = 20_000;
     stuckBacklog.flushed();
     expect(admission.hasRoom(0, 0, 0)).toBe(false);
@@ -118,8 +121,8 @@ describe("UnfinishedInput", () => {
   it("drops a connection holding a large unfinished request once the server's budget is spent, and says why", () => {
     const budget = new MemoryBudget(100_000);
     const { logger, warnings } = recordingLogger();
-    const small = new UnfinishedInput(budget, logger, "peer-a", "resp", "RESP connection");
-    const large = new UnfinishedInput(budget, logger, "peer-b", "thrift", "Thrift connection");
+    const small = new UnfinishedInput(budget, logger, { peer: "peer-a", protocol: "resp" }, "RESP connection");
+    const large = new UnfinishedInput(budget, logger, { peer: "peer-b", protocol: "thrift" }, "Thrift connection");
     expect(small.overBudget(50_000, false)).toBe(false);
     // Over budget, but waiting for room: those are calls held back, not a request arriving.
     expect(large.overBudget(70_000, true)).toBe(false);
