@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { MessageType, TType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
 import { eventually } from "./support/calculator-server.js";
 import { useHostileFixture } from "./support/hostile-fixture.js";
-import { allVariants, CapturingLogger, exchange, message, type Variant } from "./support/raw-thrift.js";
+import { addMessage, allVariants, CapturingLogger, exchange, message, type Variant } from "./support/raw-thrift.js";
 
 const logger = new CapturingLogger();
 const server = useHostileFixture(logger);
@@ -124,17 +124,7 @@ describe.each(allVariants)("%o", (variant) => {
 });
 
 /** A valid `add(a, b)` call. */
-function addCall(variant: Variant, seqid: number, a: number, b: number): Buffer {
-  return message(variant, (out) => {
-    out.messageBegin("add", MessageType.CALL, seqid);
-    out.structBegin();
-    out.fieldBegin(TType.I32, 1);
-    out.i32(a);
-    out.fieldBegin(TType.I32, 2);
-    out.i32(b);
-    out.structEnd();
-  });
-}
+const addCall = (variant: Variant, seqid: number, a: number, b: number): Buffer => addMessage(variant, seqid, a, b);
 
 describe("framing", () => {
   // A connection's first frame must be under 16 MiB to be told from other protocols (its length's

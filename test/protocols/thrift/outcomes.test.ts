@@ -9,7 +9,7 @@ import { Code, RpcError, Server, ThriftApplicationError, ThriftChannel } from "@
 import { CalculatorClient, registerCalculator } from "../../../examples/calculator/gen/calculator.js";
 import { MessageType, TType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
 import { eventually, QuietCalculatorHandler } from "./support/calculator-server.js";
-import { CapturingLogger, exchange, message } from "./support/raw-thrift.js";
+import { addMessage, CapturingLogger, exchange, message } from "./support/raw-thrift.js";
 
 const logger = new CapturingLogger();
 const handler = new QuietCalculatorHandler();
@@ -74,23 +74,13 @@ describe("outcomes over Thrift", () => {
         out.string(line);
         out.structEnd();
       });
-    const add = (type: number, seqid: number, a: number, b: number) =>
-      message(variant, (out) => {
-        out.messageBegin("add", type, seqid);
-        out.structBegin();
-        out.fieldBegin(TType.I32, 1);
-        out.i32(a);
-        out.fieldBegin(TType.I32, 2);
-        out.i32(b);
-        out.structEnd();
-      });
     const addsBefore = handler.adds;
     const bytes = Buffer.concat([
       log(MessageType.ONEWAY, 1, "oneway as oneway"),
       log(MessageType.CALL, 2, "oneway as call"),
-      add(MessageType.ONEWAY, 3, 1, 2),
+      addMessage(variant, 3, 1, 2, MessageType.ONEWAY),
       // A CALL last: its reply tells the test the messages before it were read.
-      add(MessageType.CALL, 4, 2, 2),
+      addMessage(variant, 4, 2, 2),
     ]);
     const result = await exchange(port, variant, bytes, 1, 2000);
     // Only the last call is answered.

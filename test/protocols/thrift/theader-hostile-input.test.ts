@@ -9,27 +9,17 @@
 import { deflateSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MessageType, TType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
+import { MessageType } from "../../../runtime/protocols/thrift/thrift-wire-types.js";
 import { HEADER_MAGIC, MAX_HEADER_ENTRIES } from "../../../runtime/protocols/thrift/theader-frame.js";
 import { useHostileFixture } from "./support/hostile-fixture.js";
-import { CapturingLogger, exchange, outputOf, type Variant } from "./support/raw-thrift.js";
+import { addMessage, CapturingLogger, exchange, type Variant } from "./support/raw-thrift.js";
 
 const logger = new CapturingLogger();
 const server = useHostileFixture(logger);
 const stillServing = () => server.stillServing();
 
 /** An `add(a, b)` message in the variant's protocol, unframed. */
-function addPayload(compact: boolean, seqid: number, a = 1, b = 2): Buffer {
-  const out = outputOf({ framed: false, compact });
-  out.messageBegin("add", MessageType.CALL, seqid);
-  out.structBegin();
-  out.fieldBegin(TType.I32, 1);
-  out.i32(a);
-  out.fieldBegin(TType.I32, 2);
-  out.i32(b);
-  out.structEnd();
-  return Buffer.from(out.take());
-}
+const addPayload = (compact: boolean, seqid: number, a = 1, b = 2): Buffer => addMessage({ framed: false, compact }, seqid, a, b);
 
 /** A THeader frame with `header` as its header area (padded to 4-byte words unless `words` says otherwise). */
 function headerFrame(header: Buffer, payload: Buffer, options: { seqid?: number; words?: number } = {}): Buffer {

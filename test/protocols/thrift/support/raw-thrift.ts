@@ -10,6 +10,7 @@ import { CompactOutput } from "../../../../runtime/protocols/thrift/compact-outp
 import { ThriftMessageReader } from "../../../../runtime/protocols/thrift/thrift-message-reader.js";
 import type { ThriftOutput } from "../../../../runtime/protocols/thrift/thrift-output.js";
 import { readApplicationException } from "../../../../runtime/protocols/thrift/thrift-messages.js";
+import { MessageType, TType } from "../../../../runtime/protocols/thrift/thrift-wire-types.js";
 import { HeaderProtocolId, parseHeaderFrame, writeHeaderPrefix } from "../../../../runtime/protocols/thrift/theader-frame.js";
 
 export interface Variant {
@@ -38,6 +39,19 @@ export function message(variant: Variant, write: (out: ThriftOutput) => void): B
   write(out);
   if (variant.framed) out.patchInt32(frame, out.length - 4);
   return Buffer.from(out.take());
+}
+
+/** An `add(a, b)` message of the calculator (as a CALL, or of another `type`), framed if the variant is. */
+export function addMessage(variant: Variant, seqid: number, a: number, b: number, type: number = MessageType.CALL): Buffer {
+  return message(variant, (out) => {
+    out.messageBegin("add", type, seqid);
+    out.structBegin();
+    out.fieldBegin(TType.I32, 1);
+    out.i32(a);
+    out.fieldBegin(TType.I32, 2);
+    out.i32(b);
+    out.structEnd();
+  });
 }
 
 /** What came back on a raw connection: the messages the server sent, and whether it closed. */
