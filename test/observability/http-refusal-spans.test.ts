@@ -9,14 +9,13 @@
  */
 import { connect, type Socket } from "node:net";
 import { once } from "node:events";
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { Registry } from "prom-client";
+import { SpanStatusCode } from "@opentelemetry/api";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Interceptor, ServerOptions } from "@rpcgen/runtime";
 import { curl } from "../protocols/http/curl.js";
 import { http2Request } from "../protocols/http/http2-request.js";
-import { Cleanup, sample, startCalculator } from "./support.js";
+import { Cleanup, tracedCalculator as tracedCalculatorIn } from "./support.js";
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -26,19 +25,7 @@ const spanIdOfCaller = "b7ad6b7169203331";
 const traceparent = `00-${traceId}-${spanIdOfCaller}-01`;
 const addPath = "/calculator.Calculator/add";
 
-async function tracedCalculator(options: ServerOptions = {}) {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  cleanup.add(() => provider.shutdown());
-  const registry = new Registry();
-  const running = await startCalculator(cleanup, { ...options, observability: { tracing: { tracerProvider: provider }, metrics: { registry } } });
-  return {
-    ...running,
-    serverSpans: () => exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER),
-    /** The calls counted with `labels` (read from the registry: a closing server answers no GET /metrics). */
-    countOf: async (labels: Record<string, string>) => sample(await registry.metrics(), "rpc_server_duration_seconds_count", labels),
-  };
-}
+const tracedCalculator = (options: ServerOptions = {}) => tracedCalculatorIn(cleanup, options);
 
 /** An error span of the caller's trace, with the refusal's system and code. */
 function expectRefusal(span: ReadableSpan, name: string, system: string, code: string): void {

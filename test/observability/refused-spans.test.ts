@@ -5,13 +5,12 @@
  * the caller's trace when the call carried one; and are still counted.
  */
 import { connect as connectHttp2 } from "node:http2";
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { Registry } from "prom-client";
+import { SpanStatusCode } from "@opentelemetry/api";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
 import { Channel, RespChannel, ThriftChannel, silentLogger, staticTokenAuthenticator, type Interceptor, type Invoker, type ServerOptions } from "@rpcgen/runtime";
 import { CalculatorClient, CalculatorService } from "../../examples/calculator/gen/calculator.js";
-import { Cleanup, httpGet, sample, startCalculator } from "./support.js";
+import { Cleanup, httpGet, sample, tracedCalculator as tracedCalculatorIn } from "./support.js";
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -19,14 +18,7 @@ afterEach(() => cleanup.run());
 type Protocol = "rpcgen" | "resp" | "thrift";
 const systemOf = { rpcgen: "rpcgen", resp: "resp", thrift: "apache_thrift" } as const;
 
-async function tracedCalculator(options: ServerOptions = {}) {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  cleanup.add(() => provider.shutdown());
-  const registry = new Registry();
-  const running = await startCalculator(cleanup, { ...options, observability: { tracing: { tracerProvider: provider }, metrics: { registry } } });
-  return { ...running, serverSpans: () => exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER) };
-}
+const tracedCalculator = (options: ServerOptions = {}) => tracedCalculatorIn(cleanup, options);
 
 function invokerOf(protocol: Protocol, port: number): Invoker {
   const invoker =

@@ -1,3 +1,6 @@
+import { SpanKind } from "@opentelemetry/api";
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { Registry } from "prom-client";
 import { Server, silentLogger, type Logger, type ServerOptions } from "@rpcgen/runtime";
 import { registerCalculator } from "../../examples/calculator/gen/calculator.js";
 import { CalculatorHandlerImpl } from "../../examples/calculator/calculator-handler.js";
@@ -59,4 +62,23 @@ export function recordingLogger(): Logger & { lines: Array<{ level: string; fiel
       else lines.push({ level, fields: objOrMsg as Record<string, unknown>, msg });
     };
   return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/**
+ * A calculator server that records its SERVER spans in memory and its metrics
+ * in a registry of its own: `serverSpans()` so far, and `countOf(labels)`, the
+ * calls counted with those labels (read from the registry, since a closing
+ * server answers no GET /metrics).
+ */
+export async function tracedCalculator(cleanup: Cleanup, options: ServerOptions = {}) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  cleanup.add(() => provider.shutdown());
+  const registry = new Registry();
+  const running = await startCalculator(cleanup, { ...options, observability: { tracing: { tracerProvider: provider }, metrics: { registry } } });
+  return {
+    ...running,
+    serverSpans: (): ReadableSpan[] => exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.SERVER),
+    countOf: async (labels: Record<string, string>) => sample(await registry.metrics(), "rpc_server_duration_seconds_count", labels),
+  };
 }
