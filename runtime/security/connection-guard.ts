@@ -4,7 +4,9 @@ import type { RegisteredMethod } from "../dispatch-contract.js";
 import { Code, RpcError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { CallGuard, GuardVerdict } from "../server/call-guard.js";
+import { destroyAfterGrace } from "../server/connection-close.js";
 import type { ServerCall } from "../server/server-call.js";
+import type { SocketCloseHook } from "../server/socket-close-hook.js";
 import type { FrameLimits } from "../wire/frame-limits.js";
 import type { AuthenticationContext, Authenticator, Authorizer } from "./authenticator.js";
 import { credentialKey, credentialsOf, type PresentedCredentials } from "./credentials.js";
@@ -56,7 +58,7 @@ const credentialsNeeded = new RpcError(
  * its limit is refused without asking the authenticator, and its connection is
  * closed. Failures are logged with the peer, never with what was presented.
  */
-export class ConnectionGuard implements CallGuard {
+export class ConnectionGuard implements CallGuard, SocketCloseHook {
   /** The connection's own principal: a RESP login or the client certificate. */
   private principal: Principal | undefined;
   /** The credentials last authenticated on this connection, and who they were. */
@@ -64,26 +66,47 @@ export class ConnectionGuard implements CallGuard {
   private cachedPrincipal: Principal | undefined = undefined;
   private deadline: NodeJS.Timeout | undefined;
   private readonly fullRequestBytes: number;
-  private readonly address: string;
+  /**
+   * The connection's frame limits: for a connection that opens without a
+   * principal, a copy of its own, lowered until it authenticates; else the
+   * server's, shared by every connection and never written here.
+   */
+  readonly frameLimits: FrameLimits;
 
+  /**
+   * @param frameLimits the server's frame limits
+   * @param transportPrincipal who the client certificate says the client is, if
+   *   the authenticator accepted it: the connection starts authenticated
+   */
   constructor(
     private readonly policy: AuthPolicy | undefined,
     private readonly tls: TlsPeerIdentity | undefined,
     private readonly socket: Socket,
     private readonly peer: string,
     private readonly protocol: string,
-    /** The connection's own frame limits: lowered until it authenticates. */
-    private readonly frameLimits: FrameLimits,
+    frameLimits: FrameLimits,
     transportPrincipal: Principal | undefined,
   ) {
     this.principal = transportPrincipal;
     this.fullRequestBytes = frameLimits.maxFrameBytes;
-    this.address = addressOf(peer);
-    if (policy === undefined || transportPrincipal !== undefined) return;
-    frameLimits.maxFrameBytes = Math.min(policy.maxUnauthenticatedRequestBytes, this.fullRequestBytes);
-    this.deadline = setTimeout(() => this.onDeadline(), policy.timeoutMs);
+    if (policy === undefined || transportPrincipal !== undefined) {
+      this.frameLimits = frameLimits;
+      return;
+    }
+    this.frameLimits = { ...frameLimits, maxFrameBytes: Math.min(policy.maxUnauthenticatedRequestBytes, this.fullRequestBytes) };
+    // The guard rides along as the timer's argument: no closure per connection.
+    this.deadline = setTimeout(ConnectionGuard.deadlinePassed, policy.timeoutMs, this);
     this.deadline.unref();
-    socket.once("close", () => this.clearDeadline());
+  }
+
+  /** True while the connection must authenticate in time (the server then tells the guard when its socket closes). */
+  get deadlineRunning(): boolean {
+    return this.deadline !== undefined;
+  }
+
+  /** The socket closed: the deadline has nothing left to close, and its timer would keep the connection in memory until then. */
+  socketClosed(): void {
+    this.clearDeadline();
   }
 
   get authenticationConfigured(): boolean {
@@ -161,7 +184,7 @@ export class ConnectionGuard implements CallGuard {
     onPrincipal: (principal: Principal) => GuardVerdict,
   ): GuardVerdict {
     const presented = credentials.token !== undefined;
-    if (presented && policy.limiter.blocked(this.address)) {
+    if (presented && policy.limiter.blocked(addressOf(this.peer))) {
       this.closeSoon();
       return this.refused(policy, tooManyFailures, method, "address blocked after repeated failures", false);
     }
@@ -208,8 +231,11 @@ export class ConnectionGuard implements CallGuard {
       { peer: this.peer, protocol: this.protocol, ...(method === undefined ? {} : { method: method.fullName }), reason },
       "authentication failed",
     );
-    if (countFailure && policy.limiter.fail(this.address)) {
-      policy.logger.warn({ peer: this.peer, address: this.address }, "address refused for a while after repeated authentication failures");
+    if (!countFailure) return error;
+    // Cut from the peer when needed (an attempt, a failure): kept by every connection, it would cost a string each.
+    const address = addressOf(this.peer);
+    if (policy.limiter.fail(address)) {
+      policy.logger.warn({ peer: this.peer, address }, "address refused for a while after repeated authentication failures");
       this.closeSoon();
     }
     return error;
@@ -217,7 +243,8 @@ export class ConnectionGuard implements CallGuard {
 
   /** The connection has a principal: full limits, no deadline. */
   private authenticated(): void {
-    this.frameLimits.maxFrameBytes = this.fullRequestBytes;
+    // Only the connection's own copy was lowered; the server's shared limits are not touched.
+    if (this.frameLimits.maxFrameBytes !== this.fullRequestBytes) this.frameLimits.maxFrameBytes = this.fullRequestBytes;
     this.clearDeadline();
   }
 
@@ -227,14 +254,14 @@ export class ConnectionGuard implements CallGuard {
     this.deadline = undefined;
   }
 
-  private onDeadline(): void {
-    this.deadline = undefined;
-    if (this.socket.destroyed) return;
-    this.policy?.logger.warn(
-      { peer: this.peer, protocol: this.protocol, timeoutMs: this.policy.timeoutMs },
+  private static deadlinePassed(guard: ConnectionGuard): void {
+    guard.deadline = undefined;
+    if (guard.socket.destroyed) return;
+    guard.policy?.logger.warn(
+      { peer: guard.peer, protocol: guard.protocol, timeoutMs: guard.policy.timeoutMs },
       "closing connection: not authenticated in time",
     );
-    this.socket.destroy();
+    guard.socket.destroy();
   }
 
   /** Closes the connection once the refusal just queued has been written (replies go out in per-turn batches). */
@@ -242,7 +269,7 @@ export class ConnectionGuard implements CallGuard {
     setTimeout(() => {
       if (this.socket.destroyed) return;
       this.socket.end();
-      setTimeout(() => this.socket.destroy(), 1000).unref();
+      destroyAfterGrace(this.socket);
     }, 50).unref();
   }
 }

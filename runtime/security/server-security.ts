@@ -4,6 +4,7 @@ import type { Logger } from "../logger.js";
 import type { ServedConnection } from "../server/served-connection.js";
 import type { ConnectionEnvironment, ServerProtocol } from "../server/server-protocol.js";
 import type { ServerLimits } from "../server/server-options.js";
+import { setSocketCloseHook } from "../server/socket-close-hook.js";
 import type { ServerAuthOptions } from "./authenticator.js";
 import { CertificateStore } from "./certificate-store.js";
 import { ConnectionGuard, type AuthPolicy } from "./connection-guard.js";
@@ -77,34 +78,38 @@ export class ServerSecurity {
         logger: this.logger,
       },
       protocols,
-      (protocol, socket, peer, identity, principal, refusal) =>
-        serve(protocol, socket, peer, this.environmentFor(base, socket, peer, protocol.name, identity, principal), refusal),
+      (protocol, socket, raw, peer, identity, principal, refusal) =>
+        serve(protocol, socket, peer, this.environmentFor(base, socket, raw, peer, protocol.name, identity, principal), refusal),
     ));
     return [acceptor, ...(this.tlsOptions!.allowPlaintext === true ? protocols : [plaintextRefusal(this.logger)])];
   }
 
   /**
    * The environment of one connection: `base` itself when there is nothing to
-   * guard (no authentication, no client certificate), else a copy whose
-   * dispatcher carries the connection's guard and whose frame limits are the
-   * connection's own (lowered until it authenticates).
+   * guard (no authentication, no client certificate), else one whose dispatcher
+   * carries the connection's guard. Everything else is the server's, shared:
+   * only a connection that has to authenticate has limits of its own, whose
+   * frame limits are lowered until it does.
+   * @param accepted the socket the server accepted (under TLS, the raw one under `socket`)
    */
   environmentFor(
     base: ConnectionEnvironment,
     socket: Socket,
+    accepted: Socket,
     peer: string,
     protocolName: string,
     identity: TlsPeerIdentity | undefined,
     principal: Principal | undefined,
   ): ConnectionEnvironment {
     if (this.auth === undefined && identity === undefined) return base;
-    const frameLimits = { ...base.limits.frameLimits };
-    const limits: ServerLimits = { ...base.limits, frameLimits };
-    const guard = new ConnectionGuard(this.auth, identity, socket, peer, protocolName, frameLimits, principal);
-    return Object.create(base, {
-      dispatcher: { value: base.dispatcher.withGuard(guard) },
-      limits: { value: limits },
-    }) as ConnectionEnvironment;
+    const guard = new ConnectionGuard(this.auth, identity, socket, peer, protocolName, base.limits.frameLimits, principal);
+    // The server's close listener clears the deadline of a connection that closes before it authenticates.
+    if (guard.deadlineRunning) setSocketCloseHook(accepted, guard);
+    const dispatcher = { value: base.dispatcher.withGuard(guard) };
+    if (guard.frameLimits === base.limits.frameLimits) return Object.create(base, { dispatcher }) as ConnectionEnvironment;
+    // The server's limits but for the frame limits: a view, not a copy of every field.
+    const limits = Object.create(base.limits, { frameLimits: { value: guard.frameLimits } }) as ServerLimits;
+    return Object.create(base, { dispatcher, limits: { value: limits } }) as ConnectionEnvironment;
   }
 
   /**
@@ -114,7 +119,7 @@ export class ServerSecurity {
    */
   plaintextEnvironment(base: ConnectionEnvironment, protocol: ServerProtocol, socket: Socket, peer: string): ConnectionEnvironment {
     if (protocol === this.acceptor) return base;
-    return this.environmentFor(base, socket, peer, protocol.name, undefined, undefined);
+    return this.environmentFor(base, socket, socket, peer, protocol.name, undefined, undefined);
   }
 
   /** Starts certificate reloads (file watch, signal). */

@@ -3,6 +3,7 @@ import { createServer, type Server as TlsServer, type TLSSocket } from "node:tls
 import type { Logger } from "../logger.js";
 import { ProtocolDetector } from "../server/protocol-detector.js";
 import type { ServedConnection } from "../server/served-connection.js";
+import { setSocketCloseHook, type SocketCloseHook } from "../server/socket-close-hook.js";
 import type { ConnectionEnvironment, Detection, ServerProtocol } from "../server/server-protocol.js";
 import { formatAddress } from "../transport/address.js";
 import type { CertificateStore } from "./certificate-store.js";
@@ -26,10 +27,15 @@ export const defaultAlpnIds: Readonly<Record<string, readonly string[]>> = {
   thrift: ["thrift"],
 };
 
-/** Hands a decrypted connection to its protocol (the server builds the connection's environment). */
+/**
+ * Hands a decrypted connection to its protocol (the server builds the
+ * connection's environment). `raw` is the socket the server accepted, which TLS
+ * runs over: the one the server's close listener is on (see socket-close-hook.ts).
+ */
 export type ServeInsideTls = (
   protocol: ServerProtocol,
   socket: TLSSocket,
+  raw: Socket,
   peer: string,
   identity: TlsPeerIdentity | undefined,
   principal: Principal | undefined,
@@ -50,10 +56,32 @@ export interface TlsAcceptorSettings {
   readonly logger: Logger;
 }
 
-interface Handshake {
-  readonly connection: TlsServedConnection;
-  readonly refusal: string | undefined;
+/** A connection in its TLS handshake: forgotten when its socket closes before the handshake ends. */
+class Handshake implements SocketCloseHook {
+  constructor(
+    private readonly handshakes: HandshakesByPeer,
+    readonly raw: Socket,
+    readonly peer: string,
+    readonly connection: TlsServedConnection,
+    readonly refusal: string | undefined,
+  ) {}
+
+  socketClosed(): void {
+    const waiting = this.handshakes.get(this.peer);
+    if (waiting === undefined) return;
+    const index = waiting.indexOf(this);
+    if (index >= 0) waiting.splice(index, 1);
+    if (waiting.length === 0) this.handshakes.delete(this.peer);
+  }
 }
+
+/**
+ * Connections in their handshake, by peer `host:port`: how node:tls's events,
+ * which give the TLS socket only, are matched to them. A key holds one
+ * connection for TCP; sockets without an address (handed over through
+ * Server.handle) share theirs, first in first out.
+ */
+type HandshakesByPeer = Map<string, Handshake[]>;
 
 /**
  * TLS on the service port, as one more protocol the detector asks: a connection
@@ -73,13 +101,9 @@ export class TlsAcceptor implements ServerProtocol {
   private readonly byAlpn = new Map<string, ServerProtocol>();
   private readonly alpnIds: string[] = [];
   private readonly tlsServer: TlsServer;
-  /**
-   * Connections in their handshake, by peer `host:port`: how node:tls's events,
-   * which give the TLS socket only, are matched to them. A key holds one
-   * connection for TCP; sockets without an address (handed over through
-   * Server.handle) share theirs, first in first out.
-   */
-  private readonly handshakes = new Map<string, Handshake[]>();
+  private readonly handshakes: HandshakesByPeer = new Map();
+  /** The error listener of every decrypted socket (`this` is the socket): one function, not a closure each. */
+  private readonly tlsSocketFailed: (this: TLSSocket, error: Error) => void;
 
   constructor(
     private readonly settings: TlsAcceptorSettings,
@@ -107,6 +131,9 @@ export class TlsAcceptor implements ServerProtocol {
       ...(this.alpnIds.length === 0 ? {} : { ALPNProtocols: this.alpnIds }),
     });
     settings.store.onReload((context) => this.tlsServer.setSecureContext(context));
+    this.tlsSocketFailed = function (this: TLSSocket, error: Error): void {
+      settings.logger.debug({ peer: peerOf(this), err: error.message }, "TLS connection error");
+    };
     this.tlsServer.on("secureConnection", (socket: TLSSocket) => this.onSecure(socket));
     this.tlsServer.on("tlsClientError", (error: NodeJS.ErrnoException, socket: TLSSocket) => {
       const peer = peerOf(socket);
@@ -127,11 +154,12 @@ export class TlsAcceptor implements ServerProtocol {
 
   serve(raw: Socket, peer: string, _env: ConnectionEnvironment, refusal?: string): ServedConnection {
     const connection = new TlsServedConnection(raw, peer);
-    const handshake: Handshake = { connection, refusal };
+    const handshake = new Handshake(this.handshakes, raw, peer, connection, refusal);
     const waiting = this.handshakes.get(peer);
     if (waiting === undefined) this.handshakes.set(peer, [handshake]);
     else waiting.push(handshake);
-    raw.once("close", () => this.forget(peer, handshake));
+    // The server's close listener tells the handshake if the socket closes first: no listener of its own.
+    setSocketCloseHook(raw, handshake);
     // node:tls wraps the socket (the bytes already read are still queued on it) and runs the handshake.
     this.tlsServer.emit("connection", raw);
     return connection;
@@ -142,15 +170,8 @@ export class TlsAcceptor implements ServerProtocol {
     const waiting = this.handshakes.get(peer);
     const handshake = waiting?.shift();
     if (waiting !== undefined && waiting.length === 0) this.handshakes.delete(peer);
+    if (handshake !== undefined) setSocketCloseHook(handshake.raw, undefined);
     return handshake;
-  }
-
-  private forget(peer: string, handshake: Handshake): void {
-    const waiting = this.handshakes.get(peer);
-    if (waiting === undefined) return;
-    const index = waiting.indexOf(handshake);
-    if (index >= 0) waiting.splice(index, 1);
-    if (waiting.length === 0) this.handshakes.delete(peer);
   }
 
   private onSecure(socket: TLSSocket): void {
@@ -160,36 +181,29 @@ export class TlsAcceptor implements ServerProtocol {
       socket.destroy();
       return;
     }
-    const { connection, refusal } = handshake;
-    connection.secured(socket);
-    socket.on("error", (error) => this.settings.logger.debug({ peer, err: error.message }, "TLS connection error"));
+    handshake.connection.secured(socket);
+    socket.on("error", this.tlsSocketFailed);
     const identity = this.settings.requestCert && socket.authorized ? tlsPeerIdentity(socket) : undefined;
     const pending = identity === undefined ? undefined : this.settings.transportPrincipal(identity, peer);
     if (pending === undefined) {
-      this.startInside(socket, connection, peer, identity, undefined, refusal);
+      this.startInside(socket, handshake, identity, undefined);
       return;
     }
     const start = (principal: Principal | undefined): void => {
-      if (!socket.destroyed) this.startInside(socket, connection, peer, identity, principal, refusal);
+      if (!socket.destroyed) this.startInside(socket, handshake, identity, principal);
     };
     pending.then(start, () => start(undefined));
   }
 
-  private startInside(
-    socket: TLSSocket,
-    connection: TlsServedConnection,
-    peer: string,
-    identity: TlsPeerIdentity | undefined,
-    principal: Principal | undefined,
-    refusal: string | undefined,
-  ): void {
+  private startInside(socket: TLSSocket, handshake: Handshake, identity: TlsPeerIdentity | undefined, principal: Principal | undefined): void {
+    const { raw, peer, connection, refusal } = handshake;
     const chosen = typeof socket.alpnProtocol === "string" ? this.byAlpn.get(socket.alpnProtocol) : undefined;
     if (chosen !== undefined) {
-      connection.attach(this.serveInside(chosen, socket, peer, identity, principal, refusal));
+      connection.attach(this.serveInside(chosen, socket, raw, peer, identity, principal, refusal));
       return;
     }
     this.detector.watch(socket, peer, (protocol) => {
-      connection.attach(this.serveInside(protocol, socket, peer, identity, principal, refusal));
+      connection.attach(this.serveInside(protocol, socket, raw, peer, identity, principal, refusal));
     });
   }
 }

@@ -1,4 +1,3 @@
-import type { Socket } from "node:net";
 import { sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
 import { Code, RpcError } from "../errors.js";
 import type { ServerCall } from "./server-call.js";
@@ -6,9 +5,18 @@ import type { ServerCall } from "./server-call.js";
 /** Time a peer gets to close its side after ours is ended (or refused) before the socket is destroyed. */
 const closeGraceMs = 1000;
 
-/** Destroys the socket if the peer has not closed its side within the grace time. */
-export function destroyAfterGrace(socket: Socket): void {
-  setTimeout(() => socket.destroy(), closeGraceMs).unref();
+/**
+ * Destroys the socket (or a connection that destroys its socket with whatever
+ * runs over it, as an HTTP/2 session) if the peer has not closed its side
+ * within the grace time.
+ */
+export function destroyAfterGrace(closing: { destroy(): void }): void {
+  // What to destroy rides along as the timer's argument: no closure for it.
+  setTimeout(destroyNow, closeGraceMs, closing).unref();
+}
+
+function destroyNow(closing: { destroy(): void }): void {
+  closing.destroy();
 }
 
 /** What the handlers of a closed connection's running calls see as their signal's reason. */

@@ -1,9 +1,15 @@
+import type { Socket } from "node:net";
 import type { Logger } from "../logger.js";
 import type { ServedConnection } from "./served-connection.js";
 import type { ServerLimits } from "./server-options.js";
 
 /** Time a connection sent goaway for being idle has to close by itself before it is cut. */
 const idleGoawayGraceMs = 5000;
+
+const trackedKey = Symbol("tracked connection");
+
+/** A socket and the connection it is tracked as (one property on it, as in socket-owner.ts). */
+type TrackedSocket = Socket & { [trackedKey]?: ServedConnection };
 
 /**
  * Every open connection of a server, of every protocol (and those whose protocol
@@ -30,19 +36,31 @@ export class ConnectionTracker {
     return this.open.values();
   }
 
-  add(connection: ServedConnection): void {
+  /**
+   * Tracks `socket` as `connection`: first the placeholder of a socket whose
+   * protocol is not known yet, then (called again once it is) the protocol's
+   * connection, which takes the placeholder's place. The connection is kept on
+   * the socket, not in a map or a closure, so that the server's one close
+   * listener for every socket finds it there (see untrack).
+   */
+  track(socket: Socket, connection: ServedConnection): void {
+    const tracked = socket as TrackedSocket;
+    const placeholder = tracked[trackedKey];
+    if (placeholder !== undefined) this.remove(placeholder);
+    tracked[trackedKey] = connection;
     this.open.add(connection);
   }
 
-  remove(connection: ServedConnection): void {
+  /** `socket` closed: what it was tracked as (if anything) is not tracked any more. */
+  untrack(socket: Socket): ServedConnection | undefined {
+    const connection = (socket as TrackedSocket)[trackedKey];
+    if (connection !== undefined) this.remove(connection);
+    return connection;
+  }
+
+  private remove(connection: ServedConnection): void {
     this.open.delete(connection);
     this.idleGoawayAt.delete(connection);
-  }
-
-  /** Swaps the placeholder of a connection whose protocol was just detected for the protocol's connection. */
-  replace(placeholder: ServedConnection, connection: ServedConnection): void {
-    this.remove(placeholder);
-    this.open.add(connection);
   }
 
   /**

@@ -59,6 +59,11 @@ export class ProtocolDetector {
   }
 }
 
+/** True for the stand-in `watch` returns, false for a protocol's connection. */
+export function isUndetected(connection: ServedConnection): boolean {
+  return connection instanceof UndetectedConnection;
+}
+
 /** A connection whose protocol is not known yet: no calls, no handshake. */
 class UndetectedConnection implements ServedConnection {
   readonly protocol = "unknown";

@@ -14,10 +14,10 @@ import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { ConnectionTracker } from "./connection-tracker.js";
 import { Dispatcher } from "./dispatch.js";
 import { MemoryBudget } from "./memory-budget.js";
-import { ProtocolDetector } from "./protocol-detector.js";
-import type { ServedConnection } from "./served-connection.js";
+import { isUndetected, ProtocolDetector } from "./protocol-detector.js";
 import { resolveServerLimits, type ServerLimits, type ServerOptions } from "./server-options.js";
 import type { ConnectionEnvironment, ServerProtocol } from "./server-protocol.js";
+import { runSocketCloseHook } from "./socket-close-hook.js";
 import { ServiceTable } from "./service-table.js";
 import { runWorkerPrimary, type WorkerPrimary, serveAsWorker } from "./worker-cluster.js";
 
@@ -80,6 +80,13 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
   private sweeping = false;
   /** Set while closing: re-checks whether every connection has drained. */
   private onDrained: (() => void) | undefined;
+  /**
+   * The error and close listeners of every socket the server accepts: two
+   * functions for the whole server (`this` in them is the socket), not closures
+   * per connection, which would cost each idle connection their bytes.
+   */
+  private readonly socketFailed: (this: Socket, error: Error) => void;
+  private readonly socketClosed: (this: Socket) => void;
 
   constructor(options: ServerOptions = {}, protocols: readonly ServerProtocol[] = builtinProtocols) {
     super();
@@ -119,6 +126,12 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
             protocol.serve(socket, peer, env, refusal ?? (this.closing !== undefined ? "server is shutting down" : undefined)),
           );
     this.detector = new ProtocolDetector(portProtocols, this.logger);
+    this.socketFailed = function (this: Socket, error: Error): void {
+      server.logger.debug({ peer: peerOf(this), err: error.message }, "connection error");
+    };
+    this.socketClosed = function (this: Socket): void {
+      server.connectionClosed(this);
+    };
   }
 
   /** True when the port speaks TLS (publishServer then advertises `tls: "true"` in the registry). */
@@ -258,8 +271,9 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
   }
 
   private onConnection(socket: Socket): void {
-    const peer = formatAddress(socket.remoteAddress ?? "unknown", socket.remotePort ?? 0);
-    socket.on("error", (error) => this.logger.debug({ peer, err: error.message }, "connection error"));
+    // Read now: the socket keeps the address it read, so the error listener can name the peer after a reset too.
+    const peer = peerOf(socket);
+    socket.on("error", this.socketFailed);
     if (this.closing !== undefined) {
       socket.destroy();
       return;
@@ -267,23 +281,33 @@ export class Server extends EventEmitter<ServerEvents> implements ServiceRegistr
     // Checked now, so that a flood is answered at once; the refusal is said in the protocol's words below.
     const refusal = this.tracker.makeRoom() ? undefined : `server is at its limit of ${this.limits.maxConnections} connections`;
     if (refusal !== undefined) this.logger.warn({ peer, limit: this.limits.maxConnections }, "connection refused: connection limit reached");
-    const placeholder = this.detector.watch(socket, peer, (protocol) => this.serve(protocol, socket, peer, placeholder, refusal));
-    if (refusal === undefined) {
-      this.tracker.add(placeholder);
-      socket.once("close", () => this.tracker.remove(placeholder));
-    }
+    // The closure lives until the protocol is known: nothing of it stays with an established connection.
+    const placeholder = this.detector.watch(socket, peer, (protocol) => this.serve(protocol, socket, peer, refusal));
+    // One close listener for the placeholder and the connection that takes its place (see serve), and
+    // for a refused connection too: its socket may have a close hook (see socket-close-hook.ts).
+    if (refusal === undefined) this.tracker.track(socket, placeholder);
+    socket.on("close", this.socketClosed);
   }
 
-  private serve(protocol: ServerProtocol, socket: Socket, peer: string, placeholder: ServedConnection, refusal: string | undefined): void {
+  private serve(protocol: ServerProtocol, socket: Socket, peer: string, refusal: string | undefined): void {
     const env = this.security?.plaintextEnvironment(this.env, protocol, socket, peer) ?? this.env;
     const connection = protocol.serve(socket, peer, env, refusal ?? (this.closing !== undefined ? "server is shutting down" : undefined));
     if (refusal !== undefined || this.closing !== undefined) return;
-    this.tracker.replace(placeholder, connection);
+    this.tracker.track(socket, connection);
     this.observability.connectionOpened(connection);
-    socket.once("close", () => {
-      this.tracker.remove(connection);
-      this.observability.connectionClosed(connection);
-      this.onDrained?.();
-    });
   }
+
+  /** An accepted socket closed, its protocol known or not. */
+  private connectionClosed(socket: Socket): void {
+    runSocketCloseHook(socket);
+    const connection = this.tracker.untrack(socket);
+    // A placeholder was never opened as far as the logs and the drain are concerned.
+    if (connection === undefined || isUndetected(connection)) return;
+    this.observability.connectionClosed(connection);
+    this.onDrained?.();
+  }
+}
+
+function peerOf(socket: Socket): string {
+  return formatAddress(socket.remoteAddress ?? "unknown", socket.remotePort ?? 0);
 }

@@ -1,6 +1,9 @@
 import type { IncomingMessage, OutgoingHttpHeaders, Server as HttpServer, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { Code, RpcError } from "../../errors.js";
+import type { WaitsForRoom } from "../../server/call-admission.js";
+import { destroyAfterGrace } from "../../server/connection-close.js";
+import { ReplyBacklog } from "../../server/reply-backlog.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
 import { Http1Exchange } from "./http1-exchange.js";
@@ -19,7 +22,7 @@ import { answerPreflight, corsHeadersOf, routeRequest } from "./request-route.js
  * handshake and idle sweeps. HTTP/1.1 knows no goaway: a draining connection
  * answers what it has with `Connection: close`, then closes.
  */
-export class Http1Connection implements ServedConnection {
+export class Http1Connection implements ServedConnection, WaitsForRoom {
   readonly protocol = "http";
   readonly openedAt = Date.now();
   lastActivityAt = this.openedAt;
@@ -27,11 +30,14 @@ export class Http1Connection implements ServedConnection {
   private calls = 0;
   private draining = false;
   private paused = false;
-  /** Unsent reply bytes this connection last counted in the server's reply budget. */
-  private reportedReplyBytes = 0;
-  private waitingForDrain = false;
-  /** A request read while the server was over its reply budget, started once this client reads. */
-  private held: (() => void) | undefined;
+  /** The replies this client has not read yet, as its share of the server's reply budget (as for every TCP protocol). */
+  private readonly replies: ReplyBacklog;
+  /**
+   * Requests read while the server was over its reply budget and this client
+   * was not reading its replies, in order: started once it reads. Made with
+   * the first one held.
+   */
+  private held: (() => void)[] | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -39,10 +45,7 @@ export class Http1Connection implements ServedConnection {
     private readonly env: ConnectionEnvironment,
     private readonly routes: HttpRoutes,
   ) {
-    socket.once("close", () => {
-      this.held = undefined;
-      this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, 0);
-    });
+    this.replies = new ReplyBacklog(socket, env.replyBudget, this);
   }
 
   get inFlight(): number {
@@ -83,7 +86,7 @@ export class Http1Connection implements ServedConnection {
       const start = (): void => {
         this.callStarted();
         response.once("close", this.callFinished);
-        const exchange = new Http1Exchange(request, response, path, query, body, this.peer, this.env, cors, () => this.draining, this.accountReplies);
+        const exchange = new Http1Exchange(request, response, path, query, body, this.peer, this.env, cors, () => this.draining, this.responded);
         try {
           route(exchange);
         } catch (error) {
@@ -91,14 +94,33 @@ export class Http1Connection implements ServedConnection {
           exchange.respond(500, {}, "internal error\n");
         }
       };
-      // The server is over its reply budget and this client is not reading its replies: it waits.
-      if (this.repliesStuck()) {
-        this.held = start;
-        this.socket.pause();
-      } else {
-        start();
-      }
+      // Counted afresh before the call starts: node:http writes a pipelined response when the one before it ends.
+      this.replies.flushed();
+      // The server is over its reply budget and this client is not reading its replies: it waits (behind any held before).
+      if (this.held === undefined && !this.replies.stuck) return start();
+      (this.held ??= []).push(start);
+      this.socket.pause();
     });
+  }
+
+  /** Starts the requests held back, in order, while this client's replies are not stuck (ReplyBacklog calls this). */
+  roomMayHaveOpened(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    // Off the connection while they start: the reply one of them writes calls here again.
+    this.held = undefined;
+    while (held.length > 0 && !this.replies.stuck) held.shift()!();
+    if (held.length > 0) {
+      this.held = held;
+      return;
+    }
+    if (!this.paused) this.socket.resume();
+  }
+
+  /** The socket closed: what was held will never start, and its unsent replies leave the server's budget. */
+  socketClosed(): void {
+    this.held = undefined;
+    this.replies.release();
   }
 
   goaway(): void {
@@ -112,7 +134,7 @@ export class Http1Connection implements ServedConnection {
 
   end(): void {
     this.socket.end();
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    destroyAfterGrace(this.socket);
   }
 
   destroy(): void {
@@ -139,7 +161,7 @@ export class Http1Connection implements ServedConnection {
     const { headers, body } = plainAnswer(503, reason, { ...cors, connection: "close" });
     const lines = Object.entries(headers).map(([name, value]) => `${name}: ${String(value)}\r\n`);
     this.socket.end(`HTTP/1.1 503 Service Unavailable\r\n${lines.join("")}\r\n${body}`);
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    destroyAfterGrace(this.socket);
   }
 
   private answer(response: ServerResponse, status: number, text: string, close: boolean, extra?: OutgoingHttpHeaders): void {
@@ -160,31 +182,8 @@ export class Http1Connection implements ServedConnection {
     }
   }
 
-  /**
-   * Counts the reply bytes the kernel did not take against the server's reply
-   * budget (after each response, and before each call starts), until they drain.
-   */
-  private readonly accountReplies = (): void => {
-    const unsent = this.socket.writableLength;
-    this.reportedReplyBytes = this.env.replyBudget.update(this.reportedReplyBytes, unsent > socketHighWaterBytes ? unsent : 0);
-    if (this.reportedReplyBytes === 0 || this.waitingForDrain) return;
-    this.waitingForDrain = true;
-    this.socket.once("drain", () => {
-      this.waitingForDrain = false;
-      this.accountReplies();
-      const held = this.held;
-      if (held === undefined || this.repliesStuck()) return;
-      this.held = undefined;
-      if (!this.paused) this.socket.resume();
-      held();
-    });
-  };
-
-  /** True when this connection's replies are stuck while the whole server is over its reply budget. */
-  private repliesStuck(): boolean {
-    this.accountReplies();
-    return this.reportedReplyBytes > 0 && this.env.replyBudget.exceeded;
-  }
+  /** A response was handed to the socket: what the kernel did not take counts against the server's reply budget. */
+  private readonly responded = (): void => this.replies.flushed();
 
   private readonly callFinished = (): void => {
     this.calls--;
@@ -200,15 +199,18 @@ export class Http1Connection implements ServedConnection {
   };
 }
 
-/** Above this many unsent bytes a connection's replies count against the server's reply budget. */
-const socketHighWaterBytes = 16 * 1024;
-
 const connections = new WeakMap<Socket, Http1Connection>();
 
 /** Hands `socket` to node:http's parser; its requests reach `connection`. */
 export function attachHttp1(server: HttpServer, socket: Socket, connection: Http1Connection): void {
   connections.set(socket, connection);
+  // One listener for every connection, which finds its own in the map: no closure per connection.
+  socket.on("close", onSocketClose);
   server.emit("connection", socket);
+}
+
+function onSocketClose(this: Socket): void {
+  connections.get(this)?.socketClosed();
 }
 
 /** The request listener of a server's http.Server: each request goes to its connection. */

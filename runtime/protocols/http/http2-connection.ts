@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { constants, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from "node:http2";
 import type { Socket } from "node:net";
+import { destroyAfterGrace } from "../../server/connection-close.js";
 import type { ServedConnection } from "../../server/served-connection.js";
 import type { ConnectionEnvironment } from "../../server/server-protocol.js";
 import { Http2Exchange } from "./http2-exchange.js";
@@ -81,7 +82,7 @@ export class Http2Connection implements ServedConnection {
       return;
     }
     this.session.close();
-    setTimeout(() => this.destroy(), 1000).unref();
+    destroyAfterGrace(this);
   }
 
   destroy(): void {
