@@ -106,10 +106,12 @@ export class ServerSecurity {
     // The server's close listener clears the deadline of a connection that closes before it authenticates.
     if (guard.deadlineRunning) setSocketCloseHook(accepted, guard);
     const dispatcher = { value: base.dispatcher.withGuard(guard) };
-    if (guard.frameLimits === base.limits.frameLimits) return Object.create(base, { dispatcher }) as ConnectionEnvironment;
+    // Per-server objects (node:http's and node:http2's servers, the gRPC responder) are kept by the server's environment.
+    const server = { value: base };
+    if (guard.frameLimits === base.limits.frameLimits) return Object.create(base, { dispatcher, server }) as ConnectionEnvironment;
     // The server's limits but for the frame limits: a view, not a copy of every field.
     const limits = Object.create(base.limits, { frameLimits: { value: guard.frameLimits } }) as ServerLimits;
-    return Object.create(base, { dispatcher, limits: { value: limits } }) as ConnectionEnvironment;
+    return Object.create(base, { dispatcher, server, limits: { value: limits } }) as ConnectionEnvironment;
   }
 
   /**

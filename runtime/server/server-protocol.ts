@@ -24,6 +24,22 @@ export interface ConnectionEnvironment {
   readonly closing: boolean;
   /** A draining connection has no call left in flight. */
   drained(connection: ServedConnection): void;
+  /**
+   * The server's own environment, on a connection's own one (made under
+   * authentication or client certificates: a view of the server's with the
+   * connection's guarded dispatcher and limits); unset on the server's.
+   */
+  readonly server?: ConnectionEnvironment;
+}
+
+/**
+ * The environment every connection of `env`'s server shares: what objects made
+ * once per server (node:http's and node:http2's servers, the gRPC responder)
+ * are kept by and made from. Never the source of a request's dispatcher,
+ * principal or limits: those are its connection's (`env` itself).
+ */
+export function serverEnvironmentOf(env: ConnectionEnvironment): ConnectionEnvironment {
+  return env.server ?? env;
 }
 
 /** How sure a protocol is that a connection's first bytes are its own. */

@@ -5,7 +5,7 @@ import { binaryCodec } from "../../codec/binary-codec.js";
 import type { RegisteredMethod } from "../../dispatch-contract.js";
 import { Code, RpcError } from "../../errors.js";
 import { ServerCall } from "../../server/server-call.js";
-import type { ConnectionEnvironment } from "../../server/server-protocol.js";
+import { serverEnvironmentOf, type ConnectionEnvironment } from "../../server/server-protocol.js";
 import { headersToMetadata } from "../http/headers-to-metadata.js";
 import type { Http2StreamHandler } from "../http/http2-stream-handler.js";
 import { RpcPaths } from "../http/rpc-paths.js";
@@ -23,13 +23,16 @@ function reservedHeader(name: string): boolean {
   return name.startsWith("grpc-") || name === "content-type" || name === "te" || name === "content-length" || name === "accept-encoding";
 }
 
+/** One responder per server, even where each connection has an environment of its own (it knows no connection: a call's stream is its tag). */
 const responders = new WeakMap<ConnectionEnvironment, GrpcResponder>();
 
 function responderFor(env: ConnectionEnvironment): GrpcResponder {
-  let responder = responders.get(env);
+  const server = serverEnvironmentOf(env);
+  let responder = responders.get(server);
   if (responder === undefined) {
-    responder = new GrpcResponder(env.limits.frameLimits.maxFrameBytes);
-    responders.set(env, responder);
+    // The server's reply limit: a connection's frame limit is lowered only for requests, until it authenticates.
+    responder = new GrpcResponder(server.limits.frameLimits.maxFrameBytes);
+    responders.set(server, responder);
   }
   return responder;
 }

@@ -1,7 +1,7 @@
 import { createServer, type Http2Server } from "node:http2";
 import type { Socket } from "node:net";
 import type { ServerLimits } from "../../server/server-options.js";
-import type { ConnectionEnvironment, Detection, ServerProtocol } from "../../server/server-protocol.js";
+import { serverEnvironmentOf, type ConnectionEnvironment, type Detection, type ServerProtocol } from "../../server/server-protocol.js";
 import { detectHttp2Preface } from "./http-detect.js";
 import { Http2Connection } from "./http2-connection.js";
 import type { Http2StreamHandler } from "./http2-stream-handler.js";
@@ -27,17 +27,23 @@ function http2Options(limits: ServerLimits) {
  * Cleartext HTTP/2 with prior knowledge on the service port: gRPC through its
  * stream handler, everything else through `routes` (Connect over HTTP/2).
  * Sessions are made by node:http2, one never-listening Http2Server per rpcgen
- * Server, handed each detected socket; its timeouts are off, the rpcgen
- * Server's sweeps close idle connections. Serving does not depend on how the
- * socket was obtained, so TLS with ALPN `h2` can hand its sockets here too.
+ * Server (one even where each connection has an environment of its own: TLS
+ * client certificates, authentication), handed each detected socket; the
+ * Http2Connection takes the session it makes, so each stream meets its own
+ * connection's environment, never one the Http2Server knows. Its timeouts are
+ * off, the rpcgen Server's sweeps close idle connections. Serving does not
+ * depend on how the socket was obtained, so TLS with ALPN `h2` can hand its
+ * sockets here too.
  */
 export function createHttp2Protocol(routes: HttpRoutes, streamHandlers: readonly Http2StreamHandler[]): ServerProtocol {
   const servers = new WeakMap<ConnectionEnvironment, Http2Server>();
   const serverFor = (env: ConnectionEnvironment): Http2Server => {
-    let server = servers.get(env);
+    const key = serverEnvironmentOf(env);
+    let server = servers.get(key);
     if (server === undefined) {
-      server = createServer(http2Options(env.limits));
-      servers.set(env, server);
+      // The server's limits, not a connection's (lowered until it authenticates): the settings are the same for every session.
+      server = createServer(http2Options(key.limits));
+      servers.set(key, server);
     }
     return server;
   };
