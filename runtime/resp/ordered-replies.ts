@@ -23,6 +23,9 @@ export interface ReplySink {
   flush(): void;
 }
 
+/** Up to this many slots stay allocated between bursts (the first room an array grows to is 17). */
+const keptSlots = 16;
+
 /** What a written slot's place in the array holds until it is reused. */
 const writtenSlot: ReplySlot = { value: undefined, version: 2, exceptionFormat: "text", after: undefined };
 
@@ -85,7 +88,9 @@ export class OrderedReplies {
       }
     }
     if (this.head === this.tail) {
-      // Everything is written: start over at index 0, without shrinking the array.
+      // Everything is written: start over at index 0. A connection answering each command at
+      // once keeps its small array; one grown by a pipelined burst frees it rather than hold it idle.
+      if (slots.length > keptSlots) slots.length = 0;
       this.head = 0;
       this.tail = 0;
     } else if (this.head > 1024) {

@@ -1,5 +1,5 @@
 import { defaultRespParserLimits, type RespParserLimits } from "./resp-parser-limits.js";
-import { RespCommand } from "./resp-command.js";
+import { returnRespCommand, takeRespCommand, type RespCommand } from "./resp-command.js";
 import { describeByte, RespReader, typeTable } from "./resp-reader.js";
 
 /**
@@ -46,7 +46,8 @@ export class RespRequestParser extends RespReader<Buffer[]> {
   /** True while a request's words are being read. */
   private reading = false;
   private wordsWanted = 0;
-  private readonly command = new RespCommand();
+  /** The request being read or handed out; from the shared pool while there is one, none while idle. */
+  private command: RespCommand | undefined;
   /** The command was handed out: forget it (and its chunks) before reading on. */
   private handedOut = false;
 
@@ -63,11 +64,30 @@ export class RespRequestParser extends RespReader<Buffer[]> {
   nextCommand(): RespCommand | undefined {
     if (this.handedOut) {
       this.handedOut = false;
-      this.command.clear();
+      this.command!.clear();
     }
-    if (super.next() === undefined) return undefined;
+    if (super.next() === undefined) {
+      this.rest();
+      return undefined;
+    }
     this.handedOut = true;
     return this.command;
+  }
+
+  /**
+   * For a reader with no input left to read for now (the command handed out is
+   * done with): gives the command back to the shared pool unless a request is
+   * partly read into it, so an idle connection holds no word arrays.
+   */
+  rest(): void {
+    const command = this.command;
+    if (command === undefined || this.reading) return;
+    if (this.handedOut) {
+      this.handedOut = false;
+      command.clear();
+    }
+    returnRespCommand(command);
+    this.command = undefined;
   }
 
   protected override atTop(): boolean {
@@ -98,6 +118,7 @@ export class RespRequestParser extends RespReader<Buffer[]> {
     this.chargeWords(count);
     // Charged now, but held only as the words arrive: heldBytes leaves the rest out.
     this.reservedBytes = count * requestWordCostBytes;
+    this.command ??= takeRespCommand();
     this.reading = true;
     this.wordsWanted = count;
     this.allowedTypes = requestWord;
@@ -109,7 +130,7 @@ export class RespRequestParser extends RespReader<Buffer[]> {
   }
 
   protected override finishBulkIn(source: Buffer, start: number, length: number): Buffer[] | undefined {
-    const command = this.command;
+    const command = this.command!;
     command.add(source, start, length);
     this.reservedBytes -= requestWordCostBytes;
     if (command.count < this.wordsWanted) return undefined;
@@ -123,7 +144,8 @@ export class RespRequestParser extends RespReader<Buffer[]> {
     // The words exist already (an inline line is at most maxLineBytes); charged for the same limit as an array.
     this.chargeWords(words.length);
     this.valueBytes = 0;
-    for (const word of words) this.command.add(word, 0, word.length);
+    const command = (this.command ??= takeRespCommand());
+    for (const word of words) command.add(word, 0, word.length);
     return commandReady;
   }
 

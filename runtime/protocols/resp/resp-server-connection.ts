@@ -218,7 +218,11 @@ export class RespServerConnection implements ServedConnection, SocketOwner, Call
     let now = 0;
     while (!this.stopped) {
       // Nothing left to read: whether there is room is asked when input arrives (as while a reply was pending).
-      if (!this.paused && !this.parser.hasInput) break;
+      if (!this.paused && !this.parser.hasInput) {
+        // The last command read is done with: the parser gives its word arrays back while idle.
+        this.parser.rest();
+        break;
+      }
       if (!this.hasRoom()) {
         if (!this.paused) {
           this.paused = true;

@@ -1,10 +1,9 @@
 import { writeUtf8 } from "../../wire/buffer-utf8.js";
 import { ValueError } from "../../codec/value-error.js";
+import { returnSlab, slabBytes, takeSlab } from "./thrift-slab-pool.js";
 import { MAX_THRIFT_DEPTH } from "./thrift-wire-types.js";
 
 const emptyBuffer = Buffer.alloc(0);
-/** Room for the messages of a few turns; a larger message gets a buffer of its own size. */
-const slabBytes = 64 * 1024;
 /** A buffer grown past this for one large message is not kept for the next ones. */
 const maxKeptBytes = 1024 * 1024;
 /** A slab with less room than this left is not kept after a take: the next message would not fit anyway. */
@@ -18,6 +17,9 @@ const minLeftBytes = 512;
  *
  * Positions a caller keeps (`mark`) count from the start of the untaken bytes, so
  * they stay right when the buffer grows and moves.
+ *
+ * The buffer is a slab of the process's pool (thrift-slab-pool.ts) for messages up
+ * to its size, given back by `release()` once what was taken has been written.
  */
 export abstract class ThriftOutput {
   buf: Buffer = emptyBuffer;
@@ -61,6 +63,19 @@ export abstract class ThriftOutput {
     return bytes;
   }
 
+  /**
+   * Gives the buffer back (to the slab pool if it is one) when nothing is left
+   * untaken: the caller vouches that no view handed out by `take` is still
+   * waiting to be written. The next message takes a slab again.
+   */
+  release(): void {
+    if (this.pos !== this.base) return;
+    if (this.buf.length === slabBytes) returnSlab(this.buf);
+    this.buf = emptyBuffer;
+    this.pos = 0;
+    this.base = 0;
+  }
+
   /** Makes room for `bytes` more bytes at `pos`. */
   ensure(bytes: number): void {
     if (this.pos + bytes > this.buf.length) this.grow(bytes);
@@ -68,7 +83,8 @@ export abstract class ThriftOutput {
 
   private grow(bytes: number): void {
     const live = this.pos - this.base;
-    const next = Buffer.allocUnsafeSlow(Math.max(slabBytes, (live + bytes) * 2));
+    const size = Math.max(slabBytes, (live + bytes) * 2);
+    const next = size === slabBytes ? takeSlab() : Buffer.allocUnsafeSlow(size);
     // Only the untaken bytes move: taken ones may still be on their way to the socket.
     this.buf.copy(next, 0, this.base, this.pos);
     this.buf = next;

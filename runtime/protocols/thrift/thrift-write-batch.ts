@@ -3,6 +3,8 @@ import { Code, RpcError } from "../../errors.js";
 import { writeHeaderPrefix } from "./theader-frame.js";
 import type { ThriftOutput } from "./thrift-output.js";
 
+const noBytes = Buffer.alloc(0);
+
 /** Called once the batch holding a message has been handed to the kernel (or could not be). */
 export type WrittenCallback = (error?: Error | null) => void;
 
@@ -17,6 +19,10 @@ export class ThriftWriteBatch {
   private scheduled = false;
   private callbacks: WrittenCallback[] | undefined;
   private readonly flushBound = (): void => this.flush();
+  /** Made the first time a batch is not taken by the kernel at once (back-pressure, TLS): most connections never need it. */
+  private releaseWhenWritten: (() => void) | undefined;
+  /** The last batch was queued by the socket, not taken by the kernel at once: the next one carries the release callback. */
+  private writesQueue = false;
   /**
    * Set on a THeader connection (framed): each message gets THeader's prefix
    * after its length, with these flags and protocol id (the client's own).
@@ -100,14 +106,35 @@ export class ThriftWriteBatch {
       }
       return;
     }
-    if (callbacks === undefined) {
-      this.socket.write(bytes);
-    } else {
-      this.socket.write(bytes, (error) => {
+    let written: WrittenCallback | undefined;
+    if (callbacks !== undefined) {
+      written = (error) => {
         for (const callback of callbacks) callback(error);
-      });
+        this.releaseIfWritten();
+      };
+    } else if (this.writesQueue) {
+      written = this.releaseCallback();
+    }
+    this.socket.write(bytes, written);
+    if (this.socket.writableLength === 0) {
+      // The kernel took the batch at once (the usual case over TCP): the slab is free again.
+      this.writesQueue = false;
+      this.out.release();
+    } else {
+      // Queued in the socket (back-pressure, TLS): the slab is given back once the queue drains.
+      this.writesQueue = true;
+      if (written === undefined) this.socket.write(noBytes, this.releaseCallback());
     }
     this.afterFlush?.();
+  }
+
+  private releaseCallback(): () => void {
+    return (this.releaseWhenWritten ??= () => this.releaseIfWritten());
+  }
+
+  /** Gives the output's slab back once the socket holds none of its bytes (a later batch may be queued still). */
+  private releaseIfWritten(): void {
+    if (this.socket.writableLength === 0) this.out.release();
   }
 
   private schedule(): void {
