@@ -2,7 +2,7 @@ import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { Channel, RespChannel, Server, observeClient, serveMetrics, silentLogger, withInterceptors } from "@rpcgen/runtime";
 import { CalculatorClient, CalculatorService, DivideByZero } from "../../examples/calculator/gen/calculator.js";
-import { Cleanup, httpGet, sample, startCalculator } from "./support.js";
+import { Cleanup, httpGet, sample, startCalculator, rawRespCommand } from "./support.js";
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -52,12 +52,7 @@ describe("server metrics on the service port", () => {
     const unknown = { ...CalculatorService.methods["add"]!, fullName: random };
     await expect(resp.invoke(unknown, [1, 2])).rejects.toMatchObject({ code: "UNIMPLEMENTED" });
     // A wrong argument is refused by the dispatch's check: INVALID_ARGUMENT, labelled with the method.
-    const raw = await import("node:net").then(({ connect }) => connect({ port, host: "127.0.0.1" }));
-    cleanup.add(() => raw.destroy());
-    const reply = await new Promise<string>((resolve) => {
-      raw.once("data", (chunk) => resolve(chunk.toString()));
-      raw.write("CALL Calculator.add one 2\r\n");
-    });
+    const reply = await rawRespCommand(cleanup, port, "CALL Calculator.add one 2");
     expect(reply).toMatch(/^-INVALID_ARGUMENT/);
     const { body } = await httpGet(port, "/metrics");
     expect(body).not.toContain(random.slice("Calculator.".length));

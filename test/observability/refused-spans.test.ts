@@ -10,7 +10,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
 import { Channel, RespChannel, ThriftChannel, silentLogger, staticTokenAuthenticator, type Interceptor, type Invoker, type ServerOptions } from "@rpcgen/runtime";
 import { CalculatorClient, CalculatorService } from "../../examples/calculator/gen/calculator.js";
-import { Cleanup, httpGet, sample, tracedCalculator as tracedCalculatorIn } from "./support.js";
+import { Cleanup, httpGet, sample, tracedCalculator as tracedCalculatorIn, rawRespCommand } from "./support.js";
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
@@ -232,25 +232,33 @@ describe("refused calls join the caller's trace", () => {
     expectChildOfCaller(span);
   });
 
-  it("an unknown method over Connect (a curl-like POST): one _OTHER span, UNIMPLEMENTED, child of the caller's span", async () => {
+  it.each<{ protocol: string; system: string; headers: Record<string, string>; body: Uint8Array | string; answered: (reply: { status: number; body: Buffer }) => void }>([
+    {
+      protocol: "Connect (a curl-like POST)",
+      system: "connect_rpc",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+      answered: (reply: { status: number; body: Buffer }) => {
+        expect(reply.status).toBe(404);
+        expect(JSON.parse(reply.body.toString())).toMatchObject({ code: "unimplemented" });
+      },
+    },
+    {
+      protocol: "gRPC-Web",
+      system: "grpc-web",
+      headers: { "content-type": "application/grpc-web+proto", "x-grpc-web": "1" },
+      body: emptyGrpcMessage,
+      answered: (reply: { status: number; body: Buffer }) => {
+        expect(reply.status).toBe(200);
+        expect(reply.body.toString("latin1")).toContain("grpc-status: 12");
+      },
+    },
+  ])("an unknown method over $protocol: one _OTHER span, UNIMPLEMENTED, child of the caller's span", async ({ system, headers, body, answered }) => {
     const { port, serverSpans } = await tracedCalculator();
-    const reply = await post(port, unknownPath, { "content-type": "application/json", traceparent }, "{}");
-    expect(reply.status).toBe(404);
-    expect(JSON.parse(reply.body.toString())).toMatchObject({ code: "unimplemented" });
+    answered(await post(port, unknownPath, { ...headers, traceparent }, body));
     const span = onlySpan(serverSpans());
     expect(span.name).toBe("_OTHER");
-    expect(span.attributes).toMatchObject({ "rpc.system": "connect_rpc", "rpc.method_original": unknownPath, "rpc.response.status_code": "UNIMPLEMENTED" });
-    expectChildOfCaller(span);
-  });
-
-  it("an unknown method over gRPC-Web: one _OTHER span, UNIMPLEMENTED, child of the caller's span", async () => {
-    const { port, serverSpans } = await tracedCalculator();
-    const reply = await post(port, unknownPath, { "content-type": "application/grpc-web+proto", "x-grpc-web": "1", traceparent }, emptyGrpcMessage);
-    expect(reply.status).toBe(200);
-    expect(reply.body.toString("latin1")).toContain("grpc-status: 12");
-    const span = onlySpan(serverSpans());
-    expect(span.name).toBe("_OTHER");
-    expect(span.attributes).toMatchObject({ "rpc.system": "grpc-web", "rpc.method_original": unknownPath, "rpc.response.status_code": "UNIMPLEMENTED" });
+    expect(span.attributes).toMatchObject({ "rpc.system": system, "rpc.method_original": unknownPath, "rpc.response.status_code": "UNIMPLEMENTED" });
     expectChildOfCaller(span);
   });
 
@@ -289,12 +297,7 @@ describe("refused calls join the caller's trace", () => {
 
   it("arguments that do not check (RESP): one error span INVALID_ARGUMENT", async () => {
     const { port, serverSpans } = await tracedCalculator();
-    const raw = await import("node:net").then(({ connect }) => connect({ port, host: "127.0.0.1" }));
-    cleanup.add(() => raw.destroy());
-    const reply = await new Promise<string>((resolve) => {
-      raw.once("data", (chunk) => resolve(chunk.toString()));
-      raw.write("CALL Calculator.add one 2\r\n");
-    });
+    const reply = await rawRespCommand(cleanup, port, "CALL Calculator.add one 2");
     expect(reply).toMatch(/^-INVALID_ARGUMENT/);
     const span = onlySpan(serverSpans());
     expect(span.name).toBe("Calculator/add");

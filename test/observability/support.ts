@@ -82,3 +82,14 @@ export async function tracedCalculator(cleanup: Cleanup, options: ServerOptions 
     countOf: async (labels: Record<string, string>) => sample(await registry.metrics(), "rpc_server_duration_seconds_count", labels),
   };
 }
+
+/** Sends one inline RESP command on a raw connection of its own (closed by `cleanup`) and resolves with the first chunk of the answer. */
+export async function rawRespCommand(cleanup: Cleanup, port: number, line: string): Promise<string> {
+  const { connect } = await import("node:net");
+  const raw = connect({ port, host: "127.0.0.1" });
+  cleanup.add(() => raw.destroy());
+  return new Promise<string>((resolve) => {
+    raw.once("data", (chunk) => resolve(chunk.toString()));
+    raw.write(`${line}\r\n`);
+  });
+}
