@@ -66,7 +66,7 @@ export class ClientConnection
       maxRequestId,
     );
     this.decoder = new FrameDecoder((frame) => this.onFrame(frame), settings.limits);
-    this.writer = new FrameBatchWriter(this.socket, settings.limits, this.countFlush, earlyFlushBytes);
+    this.writer = new FrameBatchWriter(this.socket, settings.limits, this, earlyFlushBytes);
   }
 
   /**

@@ -3,6 +3,7 @@ import { sharedDeadlineWheel } from "../deadline/shared-deadline-wheel.js";
 import { Code, RpcError } from "../errors.js";
 import { LostCallErrors } from "./lost-call-errors.js";
 import type { WaitingCall, WaitingCallOwner } from "./waiting-call.js";
+import type { FlushListener } from "../transport/frame-batch-writer.js";
 
 /** What every client connection takes from its channel, whatever it speaks. */
 export interface PipelinedConnectionSettings {
@@ -33,8 +34,8 @@ export interface ConnectionEvents<C> {
  * waiting call saying how far it got (ConnectionLostError).
  *
  * A subclass opens the socket, writes calls in batches and reads replies: it
- * implements onData() and flushWrites(), hands `countFlush` to its batch
- * writer, and may hook onOpen(), onSocketClosed() and callGivenUp().
+ * implements onData() and flushWrites(), hands itself (a FlushListener) to
+ * its batch writer, and may hook onOpen(), onSocketClosed() and callGivenUp().
  *
  * A base class rather than a helper object: the protocol part calls into the
  * shared part on every call (track, forget) and the shared part calls back at
@@ -42,7 +43,7 @@ export interface ConnectionEvents<C> {
  * extra allocation or indirection.
  */
 export abstract class PipelinedConnection<Call extends WaitingCall<Call>, Settings extends PipelinedConnectionSettings>
-  implements WaitingCallOwner<Call>
+  implements WaitingCallOwner<Call>, FlushListener
 {
   /** Takes new calls while true (connecting or open, not draining or closed). */
   acceptsCalls = true;
@@ -59,10 +60,10 @@ export abstract class PipelinedConnection<Call extends WaitingCall<Call>, Settin
    * left this process (see wasSent).
    */
   private flushes = 0;
-  /** For the subclass's batch writer, to call after each batch it hands to the socket. */
-  protected readonly countFlush = (): void => {
+  /** FlushListener: the subclass's batch writer handed a batch to the socket. */
+  flushed(): void {
     this.flushes++;
-  };
+  }
 
   /**
    * @param readyEvent the socket's event once calls can go out ("secureConnect" over TLS).

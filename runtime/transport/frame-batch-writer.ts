@@ -8,7 +8,7 @@ import { flushAtEndOfTurn, type EndOfTurnBatch } from "./end-of-turn-flush.js";
 /** Called once the batch holding a frame has been handed to the kernel (or failed). */
 export type WrittenCallback = (error?: Error | null) => void;
 
-/** Told after each batch is handed to the socket (an object's method, so a server connection needs no closure for it). */
+/** Told after each batch is handed to the socket (an object's method, so a connection needs no closure for it). */
 export interface FlushListener {
   flushed(): void;
 }
@@ -43,13 +43,13 @@ export class FrameBatchWriter implements FrameSink, EndOfTurnBatch {
   private callbacks: WrittenCallback[] | undefined;
 
   /**
-   * @param afterFlush called (or its `flushed()`) after each batch is handed to the socket;
+   * @param afterFlush its `flushed()` is called after each batch is handed to the socket;
    *   the place to look at `socket.writableLength`, which only then reflects what the kernel refused.
    */
   constructor(
     private readonly socket: Socket,
     private readonly limits: FrameLimits,
-    private readonly afterFlush?: (() => void) | FlushListener,
+    private readonly afterFlush?: FlushListener,
     /** flushIfFull() writes the batch once it holds this many bytes. */
     private readonly earlyFlushBytes = Infinity,
   ) {}
@@ -178,9 +178,7 @@ export class FrameBatchWriter implements FrameSink, EndOfTurnBatch {
       this.socket.write(data[last]!, written);
       this.socket.uncork();
     }
-    const afterFlush = this.afterFlush;
-    if (typeof afterFlush === "function") afterFlush();
-    else afterFlush?.flushed();
+    this.afterFlush?.flushed();
   }
 
   /** EndOfTurnBatch: the turn this batch was scheduled in has ended. */

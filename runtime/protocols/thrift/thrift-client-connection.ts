@@ -69,7 +69,7 @@ export class ThriftClientConnection
   constructor(settings: ThriftConnectionSettings, events: ThriftConnectionEvents) {
     super(connect({ host: settings.host, port: settings.port, noDelay: true }), "connect", settings, events, maxSeqid);
     const out = settings.compact ? new CompactOutput() : new BinaryOutput();
-    this.batch = new ThriftWriteBatch(this.socket, out, settings.framed, this.countFlush, earlyFlushBytes);
+    this.batch = new ThriftWriteBatch(this.socket, out, settings.framed, this, earlyFlushBytes);
     this.reader = new ThriftMessageReader(settings.framed, settings.compact, settings.maxMessageBytes);
     this.input = settings.compact ? new CompactInput() : new BinaryInput();
     this.headerProtocolId = !settings.header ? -1 : settings.compact ? HeaderProtocolId.COMPACT : HeaderProtocolId.BINARY;

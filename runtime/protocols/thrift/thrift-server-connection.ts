@@ -206,7 +206,7 @@ export class ThriftServerConnection implements ServedConnection, SocketOwner, Ca
     const out = variant.compact ? new CompactOutput() : new BinaryOutput(variant.strict);
     // The write batch takes its after-flush call as a function: the one closure this connection makes.
     const replies = this.replies;
-    this.batch = new ThriftWriteBatch(this.socket, out, variant.framed, () => replies.flushed());
+    this.batch = new ThriftWriteBatch(this.socket, out, variant.framed, replies);
     if (variant.header) this.batch.header = { flags: 0, protocolId: variant.compact ? HeaderProtocolId.COMPACT : HeaderProtocolId.BINARY };
     this.reader.push(head);
     return true;

@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import { Code, RpcError } from "../../errors.js";
+import type { FlushListener } from "../../transport/frame-batch-writer.js";
 import { writeHeaderPrefix } from "./theader-frame.js";
 import type { ThriftOutput } from "./thrift-output.js";
 
@@ -37,7 +38,7 @@ export class ThriftWriteBatch {
     private readonly socket: Socket,
     readonly out: ThriftOutput,
     private readonly framed: boolean,
-    private readonly afterFlush?: () => void,
+    private readonly afterFlush?: FlushListener,
     private readonly earlyFlushBytes = Infinity,
   ) {}
 
@@ -125,7 +126,7 @@ export class ThriftWriteBatch {
       this.writesQueue = true;
       if (written === undefined) this.socket.write(noBytes, this.releaseCallback());
     }
-    this.afterFlush?.();
+    this.afterFlush?.flushed();
   }
 
   private releaseCallback(): () => void {
